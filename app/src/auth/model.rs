@@ -1,0 +1,96 @@
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Admin,
+    #[default]
+    User,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::User => "user",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "admin" => Some(Role::Admin),
+            "user" => Some(Role::User),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Admin => "Administrator",
+            Role::User => "User",
+        }
+    }
+}
+
+/// The signed-in person, as the page shell needs them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub id: Uuid,
+    pub username: String,
+    pub name: String,
+    pub role: Role,
+}
+
+impl CurrentUser {
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Admin
+    }
+}
+
+/// Where the sign-in page sends the person afterwards: only a local path, so
+/// the page cannot be used to bounce people to another site.
+pub fn safe_next_path(next: Option<&str>) -> String {
+    match next {
+        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.to_owned(),
+        _ => "/profile".to_owned(),
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub use ssr::*;
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::CurrentUser;
+    use uuid::Uuid;
+
+    /// Put into the request's extensions by the server when a valid session
+    /// cookie came with the request.
+    #[derive(Debug, Clone)]
+    pub struct SessionCtx {
+        pub session_id: Uuid,
+        pub user: CurrentUser,
+    }
+
+    /// Facts about the client, put into the request's extensions by the server.
+    #[derive(Debug, Clone, Default)]
+    pub struct ClientInfo {
+        pub ip: Option<String>,
+        pub user_agent: Option<String>,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_path_stays_on_this_site() {
+        assert_eq!(safe_next_path(Some("/admin/users?page=2")), "/admin/users?page=2");
+        assert_eq!(safe_next_path(Some("//evil.example/")), "/profile");
+        assert_eq!(safe_next_path(Some("https://evil.example/")), "/profile");
+        assert_eq!(safe_next_path(Some("/\\evil.example")), "/profile");
+        assert_eq!(safe_next_path(None), "/profile");
+    }
+}

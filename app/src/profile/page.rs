@@ -1,0 +1,138 @@
+//! The profile page: every account field that exists, and a form for the
+//! fields the owner may edit.
+
+use super::api::{get_profile, UpdateProfile};
+use super::model::{Profile, ProfileUpdate};
+use crate::common::{AppError, Timestamp};
+use crate::ui::{input_value, Banner, TextField};
+use leptos::prelude::*;
+
+fn when(t: Option<Timestamp>, none: &'static str) -> String {
+    t.map(Timestamp::display_short).unwrap_or_else(|| none.to_owned())
+}
+
+#[component]
+pub fn ProfilePage() -> impl IntoView {
+    let save = ServerAction::<UpdateProfile>::new();
+    let profile = Resource::new(move || save.version().get(), |_| get_profile());
+
+    view! {
+        <div class="page">
+            <header class="page-header">
+                <h1>"Profile"</h1>
+                <p class="muted">"Your account as the bastion knows it."</p>
+            </header>
+            <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Loading your profile…"</p> }>
+                {move || Suspend::new(async move {
+                    match profile.await {
+                        Ok(p) => view! { <ProfileView profile=p save=save /> }.into_any(),
+                        Err(e) => view! { <Banner kind="error">{e.to_string()}</Banner> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </div>
+    }
+}
+
+#[component]
+fn ProfileView(profile: Profile, save: ServerAction<UpdateProfile>) -> impl IntoView {
+    let mfa_state = if profile.is_otp_secret_key_bound || profile.is_face_code_set {
+        "Bound"
+    } else {
+        "Not bound"
+    };
+    let mfa_level = match profile.mfa_level {
+        2 => "Required by an administrator",
+        1 => "On",
+        _ => "Off",
+    };
+    let rows: Vec<(&'static str, String)> = vec![
+        ("Username", profile.username.clone()),
+        ("Name", profile.name.clone()),
+        ("Email", profile.email.clone()),
+        ("Phone", profile.phone.clone().unwrap_or_else(|| "Not set".into())),
+        ("WeChat", if profile.wechat.is_empty() { "Not set".into() } else { profile.wechat.clone() }),
+        ("Role", profile.role.label().to_owned()),
+        ("Source", profile.source.clone()),
+        ("Status", if profile.is_active { "Active".into() } else { "Disabled".into() }),
+        ("Date joined", profile.date_joined.display_short()),
+        ("Last sign-in", when(profile.last_login, "Never")),
+        ("Password last changed", when(profile.date_password_last_updated, "Never")),
+        ("Account expires", when(profile.date_expired, "Never")),
+        ("Comment", if profile.comment.is_empty() { "None".into() } else { profile.comment.clone() }),
+    ];
+    view! {
+        <section class="card" aria-labelledby="account-title">
+            <h2 id="account-title">"Account"</h2>
+            <dl class="facts" data-testid="account-facts">
+                {rows.into_iter().map(|(k, v)| view! {
+                    <div class="fact"><dt>{k}</dt><dd>{v}</dd></div>
+                }).collect_view()}
+            </dl>
+        </section>
+        <section class="card" aria-labelledby="auth-title">
+            <h2 id="auth-title">"Authentication"</h2>
+            <dl class="facts">
+                <div class="fact"><dt>"Multi-factor authentication"</dt><dd data-testid="mfa-state">{mfa_level}</dd></div>
+                <div class="fact"><dt>"Authenticator app (TOTP)"</dt>
+                    <dd>{if profile.is_otp_secret_key_bound { "Bound" } else { "Not bound" }}</dd></div>
+                <div class="fact"><dt>"Face recognition"</dt>
+                    <dd>{if profile.is_face_code_set { "Enrolled" } else { "Not enrolled" }}</dd></div>
+                <div class="fact"><dt>"Second factors"</dt><dd>{mfa_state}</dd></div>
+            </dl>
+        </section>
+        <ContactForm profile=profile save=save />
+    }
+}
+
+#[component]
+fn ContactForm(profile: Profile, save: ServerAction<UpdateProfile>) -> impl IntoView {
+    let name = NodeRef::new();
+    let phone = NodeRef::new();
+    let wechat = NodeRef::new();
+    let local_error = RwSignal::new(None::<AppError>);
+    let error = move || local_error.get().or_else(|| save.value().get().and_then(|r| r.err()));
+    let field_error = move |f: &'static str| Signal::derive(move || error().and_then(|e| e.field(f)));
+    let saved = move || matches!(save.value().get(), Some(Ok(_))) && local_error.get().is_none();
+
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let update = ProfileUpdate {
+            name: Some(input_value(&name)),
+            phone: Some(input_value(&phone)),
+            wechat: Some(input_value(&wechat)),
+        };
+        // Same rules as the server: show mistakes before the round trip.
+        if let Err(e) = update.validate() {
+            local_error.set(Some(e));
+            return;
+        }
+        local_error.set(None);
+        save.dispatch(UpdateProfile { update });
+    };
+
+    view! {
+        <section class="card" aria-labelledby="contact-title">
+            <h2 id="contact-title">"Edit your details"</h2>
+            {move || saved().then(|| view! { <Banner kind="success">"Saved."</Banner> })}
+            {move || error().filter(|e| !matches!(e, AppError::Invalid { .. }))
+                .map(|e| view! { <Banner kind="error">{e.to_string()}</Banner> })}
+            <form on:submit=on_submit novalidate class="form-grid">
+                <TextField id="profile-name" label="Name" name="name" node_ref=name
+                    value=profile.name.clone() autocomplete="name" error=field_error("name") required=true />
+                <TextField id="profile-phone" label="Phone" name="phone" kind="tel" node_ref=phone
+                    value=profile.phone.clone().unwrap_or_default() autocomplete="tel"
+                    placeholder="+86 138 0013 8000"
+                    help="With the country code, starting with +. Leave empty to remove."
+                    error=field_error("phone") />
+                <TextField id="profile-wechat" label="WeChat ID" name="wechat" node_ref=wechat
+                    value=profile.wechat.clone() error=field_error("wechat") />
+                <div class="form-actions">
+                    <button type="submit" class="btn btn-primary" disabled=move || save.pending().get()>
+                        {move || if save.pending().get() { "Saving…" } else { "Save" }}
+                    </button>
+                </div>
+            </form>
+        </section>
+    }
+}

@@ -1,0 +1,70 @@
+//! Server-side glue for server functions: the services the server crate
+//! provides, the session of the current request, and the HTTP status of an
+//! error. Compiled only with `ssr`.
+
+use crate::auth::model::{ClientInfo, SessionCtx};
+use crate::auth::port::{AuthPort, SetCookie};
+use crate::common::AppError;
+use crate::profile::port::ProfilePort;
+use crate::users::port::UsersPort;
+use http::request::Parts;
+use leptos::prelude::*;
+use std::sync::Arc;
+
+/// Everything the server functions need from the server crate.
+#[derive(Clone)]
+pub struct Services {
+    pub auth: Arc<dyn AuthPort>,
+    pub profile: Arc<dyn ProfilePort>,
+    pub users: Arc<dyn UsersPort>,
+}
+
+pub fn services() -> Result<Services, AppError> {
+    use_context::<Services>().ok_or(AppError::Internal)
+}
+
+/// The session of the request being served, if it carried a valid one.
+pub fn current_session() -> Option<SessionCtx> {
+    use_context::<Parts>().and_then(|parts| parts.extensions.get::<SessionCtx>().cloned())
+}
+
+pub fn require_session() -> Result<SessionCtx, AppError> {
+    current_session().ok_or(AppError::Unauthenticated)
+}
+
+pub fn require_admin() -> Result<SessionCtx, AppError> {
+    let session = require_session()?;
+    if session.user.is_admin() {
+        Ok(session)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+pub fn client_info() -> ClientInfo {
+    use_context::<Parts>()
+        .and_then(|parts| parts.extensions.get::<ClientInfo>().cloned())
+        .unwrap_or_default()
+}
+
+pub fn set_cookie(cookie: SetCookie) {
+    if let (Some(res), Ok(value)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(&cookie.0),
+    ) {
+        res.append_header(http::header::SET_COOKIE, value);
+    }
+}
+
+/// Gives an error its own HTTP status instead of server_fn's blanket 500.
+pub fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    if let Err(err) = &result {
+        if let (Some(res), Ok(code)) = (
+            use_context::<leptos_axum::ResponseOptions>(),
+            http::StatusCode::from_u16(err.status()),
+        ) {
+            res.set_status(code);
+        }
+    }
+    result
+}

@@ -1,0 +1,131 @@
+//! The frame around every signed-in page: sidebar, header, user menu.
+
+use crate::auth::api::{session_user, Logout};
+use crate::auth::CurrentUser;
+use crate::common::AppError;
+use crate::ui::{hard_navigate, Banner};
+use leptos::prelude::*;
+use leptos_router::components::{Outlet, A};
+use leptos_router::hooks::use_location;
+
+/// The signed-in person, shared with every page under the shell.
+#[derive(Clone, Copy)]
+pub struct UserCtx(pub Resource<Result<Option<CurrentUser>, AppError>>);
+
+#[component]
+pub fn Shell() -> impl IntoView {
+    let user = Resource::new(|| (), |_| session_user());
+    provide_context(UserCtx(user));
+    let nav_open = RwSignal::new(false);
+    let location = use_location();
+    // Close the phone menu after every navigation.
+    Effect::new(move |_| {
+        location.pathname.track();
+        nav_open.set(false);
+    });
+    // A session that ended while the page was open (timeout, sign-out
+    // elsewhere) sends the person to sign in and back here afterwards.
+    Effect::new(move |_| {
+        if let Some(Ok(None)) = user.get() {
+            let search = location.search.get_untracked();
+            let mut here = location.pathname.get_untracked();
+            if !search.is_empty() {
+                here = format!("{here}?{}", search.trim_start_matches('?'));
+            }
+            hard_navigate(&format!("/login?next={}", crate::ui::encode_query_value(&here)));
+        }
+    });
+
+    view! {
+        <a class="skip-link" href="#main">"Skip to content"</a>
+        <div class="app" class:nav-open=move || nav_open.get()>
+            <header class="topbar">
+                <button class="btn btn-icon nav-toggle" aria-label="Menu" aria-controls="sidebar"
+                    aria-expanded=move || nav_open.get().to_string()
+                    on:click=move |_| nav_open.update(|o| *o = !*o)>"☰"</button>
+                <a class="brand" href="/profile">"Bastion Profile"</a>
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        match user.await {
+                            Ok(Some(u)) => view! { <UserMenu user=u /> }.into_any(),
+                            _ => ().into_any(),
+                        }
+                    })}
+                </Transition>
+            </header>
+            <nav id="sidebar" class="sidebar" aria-label="Main">
+                <ul>
+                    <li><A href="/profile">"Profile"</A></li>
+                </ul>
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let admin = matches!(user.await, Ok(Some(u)) if u.is_admin());
+                        admin.then(|| view! {
+                            <p class="nav-heading">"Administration"</p>
+                            <ul><li><A href="/admin/users">"Users"</A></li></ul>
+                        })
+                    })}
+                </Transition>
+            </nav>
+            <main id="main" class="content" tabindex="-1">
+                <Outlet />
+            </main>
+        </div>
+    }
+}
+
+#[component]
+fn UserMenu(user: CurrentUser) -> impl IntoView {
+    let open = RwSignal::new(false);
+    let logout = ServerAction::<Logout>::new();
+    Effect::new(move |_| {
+        if matches!(logout.value().get(), Some(Ok(()))) {
+            hard_navigate("/login");
+        }
+    });
+    let label = if user.name.is_empty() { user.username.clone() } else { user.name.clone() };
+    view! {
+        <div class="user-menu"
+            on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Escape" { open.set(false) }>
+            <button class="btn user-menu-button" aria-haspopup="menu"
+                aria-expanded=move || open.get().to_string()
+                on:click=move |_| open.update(|o| *o = !*o)>
+                <span class="avatar" aria-hidden="true">{label.chars().next().unwrap_or('?').to_uppercase().to_string()}</span>
+                <span class="user-name">{label.clone()}</span>
+            </button>
+            <Show when=move || open.get()>
+                <ul class="menu" role="menu">
+                    <li role="none"><a role="menuitem" href="/profile">"Profile"</a></li>
+                    <li role="none">
+                        <button role="menuitem" class="menu-item" on:click=move |_| { logout.dispatch(Logout {}); }>
+                            "Sign out"
+                        </button>
+                    </li>
+                </ul>
+            </Show>
+            {move || logout.value().get().and_then(|r| r.err()).map(|e| view! { <Banner kind="error">{e.to_string()}</Banner> })}
+        </div>
+    }
+}
+
+/// Wraps administrator pages: others see a refusal (and the server answers 403).
+#[component]
+pub fn AdminOnly(children: ChildrenFn) -> impl IntoView {
+    let UserCtx(user) = expect_context::<UserCtx>();
+    let children = StoredValue::new(children);
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match user.await {
+                    Ok(Some(u)) if u.is_admin() => children.read_value()().into_any(),
+                    _ => view! {
+                        <div class="page">
+                            <h1>"Forbidden"</h1>
+                            <Banner kind="error">"This page is for administrators only."</Banner>
+                        </div>
+                    }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}

@@ -1,0 +1,130 @@
+//! Small building blocks shared by the pages: a labelled field with its error
+//! beside it, and a message banner.
+
+use leptos::html;
+use leptos::prelude::*;
+
+/// A text input with a visible label, optional help text and the error for
+/// this field right under it (announced to screen readers).
+#[component]
+pub fn TextField(
+    #[prop(into)] id: String,
+    #[prop(into)] label: String,
+    #[prop(into)] name: String,
+    node_ref: NodeRef<html::Input>,
+    #[prop(into, optional)] value: String,
+    #[prop(into, default = "text".into())] kind: String,
+    #[prop(into, optional)] autocomplete: Option<String>,
+    #[prop(into, optional)] help: Option<String>,
+    #[prop(into, optional)] placeholder: Option<String>,
+    #[prop(into)] error: Signal<Option<String>>,
+    #[prop(optional)] required: bool,
+    #[prop(optional)] autofocus: bool,
+) -> impl IntoView {
+    let err_id = format!("{id}-error");
+    let help_id = format!("{id}-help");
+    let described_by = {
+        let err_id = err_id.clone();
+        let help_id = help_id.clone();
+        let has_help = help.is_some();
+        move || {
+            let mut ids = Vec::new();
+            if has_help {
+                ids.push(help_id.clone());
+            }
+            if error.get().is_some() {
+                ids.push(err_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field" class:has-error=move || error.get().is_some()>
+            <label for=id.clone()>{label}</label>
+            <input
+                id=id.clone()
+                name=name
+                type=kind
+                value=value
+                node_ref=node_ref
+                autocomplete=autocomplete
+                placeholder=placeholder
+                required=required
+                autofocus=autofocus
+                aria-invalid=move || error.get().is_some().then_some("true")
+                aria-describedby=described_by
+            />
+            {help.map(|h| view! { <p class="help" id=help_id>{h}</p> })}
+            <p class="field-error" id=err_id role="alert">
+                {move || error.get()}
+            </p>
+        </div>
+    }
+}
+
+/// A banner for a whole-form message.
+#[component]
+pub fn Banner(#[prop(into)] kind: String, children: Children) -> impl IntoView {
+    view! { <div class=format!("banner banner-{kind}") role="status">{children()}</div> }
+}
+
+/// The value of an input, or empty when the element is not mounted.
+pub fn input_value(node: &NodeRef<html::Input>) -> String {
+    node.get_untracked().map(|el| el.value()).unwrap_or_default()
+}
+
+/// Percent-encodes a value for a URL query string.
+pub fn encode_query_value(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Sends the browser to `path` with a full page load, so every part of the
+/// page starts again from the new session state.
+pub fn hard_navigate(path: &str) {
+    #[cfg(feature = "hydrate")]
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().assign(path);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = path;
+}
+
+/// A modal question before a destructive or far-reaching action. Escape or
+/// "Cancel" closes it; focus starts on "Cancel" so Enter never confirms by
+/// accident.
+#[component]
+pub fn ConfirmDialog(
+    #[prop(into)] title: String,
+    #[prop(into)] confirm_label: String,
+    on_confirm: Callback<()>,
+    on_cancel: Callback<()>,
+    children: Children,
+) -> impl IntoView {
+    let cancel_ref = NodeRef::<html::Button>::new();
+    Effect::new(move |_| {
+        if let Some(button) = cancel_ref.get() {
+            let _ = button.focus();
+        }
+    });
+    view! {
+        <div class="modal-backdrop"
+            on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Escape" { on_cancel.run(()) }>
+            <div class="modal" role="alertdialog" aria-modal="true" aria-labelledby="confirm-title">
+                <h2 id="confirm-title">{title}</h2>
+                {children()}
+                <div class="form-actions">
+                    <button type="button" class="btn" node_ref=cancel_ref on:click=move |_| on_cancel.run(())>"Cancel"</button>
+                    <button type="button" class="btn btn-danger" on:click=move |_| on_confirm.run(())>{confirm_label}</button>
+                </div>
+            </div>
+        </div>
+    }
+}

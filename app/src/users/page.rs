@@ -1,0 +1,292 @@
+//! The administrators' Users page.
+
+use super::api::{list_users, CreateUser, UpdateUser};
+use super::model::{NewUser, UserEdit, UserQuery, UserRecord};
+use crate::auth::Role;
+use crate::common::{AppError, Timestamp};
+use crate::ui::{input_value, Banner, ConfirmDialog, TextField};
+use leptos::html;
+use leptos::prelude::*;
+
+const PAGE_SIZE: u64 = 20;
+
+#[derive(Clone, PartialEq)]
+enum Panel {
+    Closed,
+    Create,
+    Edit(UserRecord),
+}
+
+#[component]
+pub fn UsersPage() -> impl IntoView {
+    let search_input = NodeRef::<html::Input>::new();
+    let query = RwSignal::new(UserQuery { limit: PAGE_SIZE, ..Default::default() });
+    let reload = RwSignal::new(0u32);
+    let panel = RwSignal::new(Panel::Closed);
+    let to_toggle = RwSignal::new(None::<UserRecord>);
+    let toggle = ServerAction::<UpdateUser>::new();
+    let users = Resource::new(
+        move || (query.get(), reload.get(), toggle.version().get()),
+        |(q, _, _)| list_users(q),
+    );
+
+    let on_search = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        query.set(UserQuery { search: input_value(&search_input), offset: 0, limit: PAGE_SIZE });
+    };
+    let confirm_toggle = Callback::new(move |()| {
+        if let Some(user) = to_toggle.get_untracked() {
+            toggle.dispatch(UpdateUser {
+                id: user.id,
+                edit: UserEdit { is_active: Some(!user.is_active), ..Default::default() },
+            });
+        }
+        to_toggle.set(None);
+    });
+    let toggle_error = move || toggle.value().get().and_then(|r| r.err());
+
+    view! {
+        <div class="page">
+            <header class="page-header page-header-row">
+                <div>
+                    <h1>"Users"</h1>
+                    <p class="muted">"Accounts that may sign in to the bastion."</p>
+                </div>
+                <button class="btn btn-primary" on:click=move |_| panel.set(Panel::Create)>"New user"</button>
+            </header>
+            <form class="search" role="search" on:submit=on_search>
+                <label for="user-search">"Search users"</label>
+                <input id="user-search" type="search" node_ref=search_input
+                    placeholder="Username, name or email" />
+                <button type="submit" class="btn">"Search"</button>
+            </form>
+            {move || toggle_error().map(|e| view! { <Banner kind="error">{e.to_string()}</Banner> })}
+            {move || match panel.get() {
+                Panel::Closed => ().into_any(),
+                Panel::Create => view! { <UserForm existing=None panel reload /> }.into_any(),
+                Panel::Edit(u) => view! { <UserForm existing=Some(u) panel reload /> }.into_any(),
+            }}
+            <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Loading users…"</p> }>
+                {move || Suspend::new(async move {
+                    match users.await {
+                        Err(e) => view! { <Banner kind="error">{e.to_string()}</Banner> }.into_any(),
+                        Ok(page) => {
+                            let q = query.get_untracked();
+                            let total = page.count;
+                            let first = if total == 0 { 0 } else { q.offset + 1 };
+                            let last = q.offset + page.results.len() as u64;
+                            let has_prev = q.offset > 0;
+                            let has_next = last < total;
+                            view! {
+                                <div class="table-wrap">
+                                <table class="table" data-testid="users-table">
+                                    <thead><tr>
+                                        <th scope="col">"Username"</th><th scope="col">"Name"</th>
+                                        <th scope="col">"Email"</th><th scope="col">"Role"</th>
+                                        <th scope="col">"Status"</th><th scope="col">"Last sign-in"</th>
+                                        <th scope="col"><span class="sr-only">"Actions"</span></th>
+                                    </tr></thead>
+                                    <tbody>
+                                        {page.results.into_iter().map(|u| {
+                                            let edit_user = u.clone();
+                                            let toggle_user = u.clone();
+                                            view! {
+                                                <tr>
+                                                    <td>{u.username.clone()}</td>
+                                                    <td>{u.name.clone()}</td>
+                                                    <td>{u.email.clone()}</td>
+                                                    <td>{u.role.label()}</td>
+                                                    <td><span class=if u.is_active { "pill pill-ok" } else { "pill pill-off" }>
+                                                        {if u.is_active { "Active" } else { "Disabled" }}</span></td>
+                                                    <td>{u.last_login.map(Timestamp::display_short).unwrap_or_else(|| "Never".into())}</td>
+                                                    <td class="row-actions">
+                                                        <button class="btn btn-small" on:click=move |_| panel.set(Panel::Edit(edit_user.clone()))
+                                                            aria-label=format!("Edit {}", u.username)>"Edit"</button>
+                                                        <button class="btn btn-small" on:click=move |_| to_toggle.set(Some(toggle_user.clone()))
+                                                            aria-label=format!("{} {}", if u.is_active { "Deactivate" } else { "Activate" }, u.username)>
+                                                            {if u.is_active { "Deactivate" } else { "Activate" }}
+                                                        </button>
+                                                    </td>
+                                                </tr>
+                                            }
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                                </div>
+                                <nav class="pager" aria-label="Pages">
+                                    <span>{format!("{first}-{last} of {total}")}</span>
+                                    <button class="btn btn-small" disabled=!has_prev
+                                        on:click=move |_| query.update(|q| q.offset = q.offset.saturating_sub(PAGE_SIZE))>"Previous"</button>
+                                    <button class="btn btn-small" disabled=!has_next
+                                        on:click=move |_| query.update(|q| q.offset += PAGE_SIZE)>"Next"</button>
+                                </nav>
+                            }.into_any()
+                        }
+                    }
+                })}
+            </Transition>
+            {move || to_toggle.get().map(|u| {
+                let verb = if u.is_active { "Deactivate" } else { "Activate" };
+                let text = if u.is_active {
+                    format!("{} will be signed out and cannot sign in until activated again.", u.username)
+                } else {
+                    format!("{} will be able to sign in again.", u.username)
+                };
+                view! {
+                    <ConfirmDialog title=format!("{verb} {}?", u.username) confirm_label=verb
+                        on_confirm=confirm_toggle on_cancel=Callback::new(move |()| to_toggle.set(None))>
+                        <p>{text}</p>
+                    </ConfirmDialog>
+                }
+            })}
+        </div>
+    }
+}
+
+#[component]
+fn UserForm(existing: Option<UserRecord>, panel: RwSignal<Panel>, reload: RwSignal<u32>) -> impl IntoView {
+    let is_new = existing.is_none();
+    let e = existing.clone().unwrap_or_else(|| UserRecord {
+        id: uuid::Uuid::nil(),
+        username: String::new(),
+        name: String::new(),
+        email: String::new(),
+        phone: None,
+        wechat: String::new(),
+        role: Role::User,
+        source: "local".into(),
+        is_active: true,
+        date_joined: Timestamp::from_millis(0),
+        last_login: None,
+        date_password_last_updated: None,
+        date_expired: None,
+        comment: String::new(),
+        mfa_level: 0,
+    });
+    let (username, name, email, phone, password, comment, expires) = (
+        NodeRef::new(), NodeRef::new(), NodeRef::new(), NodeRef::new(), NodeRef::new(), NodeRef::new(),
+        NodeRef::new(),
+    );
+    let role = NodeRef::<html::Select>::new();
+    let create = ServerAction::<CreateUser>::new();
+    let update = ServerAction::<UpdateUser>::new();
+    let local_error = RwSignal::new(None::<AppError>);
+    let error = move || {
+        local_error.get().or_else(|| {
+            create.value().get().and_then(|r| r.err()).or_else(|| update.value().get().and_then(|r| r.err()))
+        })
+    };
+    let field_error = move |f: &'static str| Signal::derive(move || error().and_then(|e| e.field(f)));
+    let pending = move || create.pending().get() || update.pending().get();
+    Effect::new(move |_| {
+        let done = matches!(create.value().get(), Some(Ok(_))) || matches!(update.value().get(), Some(Ok(_)));
+        if done {
+            panel.set(Panel::Closed);
+            reload.update(|n| *n += 1);
+        }
+    });
+
+    let id = e.id;
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let role_value = role
+            .get_untracked()
+            .map(|el| el.value())
+            .and_then(|v| Role::parse(&v))
+            .unwrap_or_default();
+        let expires_raw = input_value(&expires);
+        let date_expired = if expires_raw.trim().is_empty() {
+            None
+        } else {
+            match Timestamp::parse_day_end(&expires_raw) {
+                Some(t) => Some(t),
+                None => {
+                    local_error.set(Some(AppError::invalid("date_expired", "Pick a valid date.")));
+                    return;
+                }
+            }
+        };
+        local_error.set(None);
+        if is_new {
+            let user = NewUser {
+                username: input_value(&username),
+                name: input_value(&name),
+                email: input_value(&email),
+                phone: input_value(&phone),
+                role: role_value,
+                password: input_value(&password),
+                is_active: true,
+                comment: input_value(&comment),
+                date_expired,
+            };
+            match user.validate() {
+                Err(err) => local_error.set(Some(err)),
+                Ok(_) => {
+                    create.dispatch(CreateUser { user });
+                }
+            }
+        } else {
+            let edit = UserEdit {
+                name: Some(input_value(&name)),
+                email: Some(input_value(&email)),
+                phone: Some(input_value(&phone)),
+                role: Some(role_value),
+                comment: Some(input_value(&comment)),
+                date_expired: Some(date_expired),
+                ..Default::default()
+            };
+            match edit.validate() {
+                Err(err) => local_error.set(Some(err)),
+                Ok(_) => {
+                    update.dispatch(UpdateUser { id, edit });
+                }
+            }
+        }
+    };
+    let title = if is_new { "New user".to_owned() } else { format!("Edit {}", e.username) };
+
+    view! {
+        <section class="card panel" aria-labelledby="user-form-title">
+            <h2 id="user-form-title">{title}</h2>
+            {move || error().filter(|e| !matches!(e, AppError::Invalid { .. }))
+                .map(|e| view! { <Banner kind="error">{e.to_string()}</Banner> })}
+            <form on:submit=on_submit novalidate class="form-grid">
+                {is_new.then(|| view! {
+                    <TextField id="user-username" label="Username" name="username" node_ref=username
+                        error=field_error("username") required=true autofocus=true />
+                })}
+                <TextField id="user-name" label="Name" name="name" node_ref=name value=e.name.clone()
+                    error=field_error("name") required=true />
+                <TextField id="user-email" label="Email" name="email" kind="email" node_ref=email
+                    value=e.email.clone() error=field_error("email") required=true />
+                <TextField id="user-phone" label="Phone" name="phone" kind="tel" node_ref=phone
+                    value=e.phone.clone().unwrap_or_default() placeholder="+86 138 0013 8000"
+                    error=field_error("phone") />
+                <div class="field">
+                    <label for="user-role">"Role"</label>
+                    <select id="user-role" node_ref=role>
+                        <option value="user" selected=e.role == Role::User>"User"</option>
+                        <option value="admin" selected=e.role == Role::Admin>"Administrator"</option>
+                    </select>
+                    <p class="field-error" role="alert">{move || field_error("role").get()}</p>
+                </div>
+                {is_new.then(|| view! {
+                    <TextField id="user-password" label="Initial password" name="password" kind="password"
+                        node_ref=password autocomplete="new-password" error=field_error("password")
+                        help="At least 8 characters. Tell the user to change it." required=true />
+                })}
+                <TextField id="user-expires" label="Account expires" name="date_expired" kind="date"
+                    node_ref=expires value=e.date_expired.map(Timestamp::day).unwrap_or_default()
+                    help="Leave empty for an account that never expires." error=field_error("date_expired") />
+                <TextField id="user-comment" label="Comment" name="comment" node_ref=comment
+                    value=e.comment.clone() error=field_error("comment") />
+                <div class="form-actions">
+                    <button type="button" class="btn" on:click=move |_| panel.set(Panel::Closed)>"Cancel"</button>
+                    <button type="submit" class="btn btn-primary" disabled=pending>
+                        {move || if pending() { "Saving…" } else if is_new { "Create user" } else { "Save" }}
+                    </button>
+                </div>
+            </form>
+        </section>
+    }
+}

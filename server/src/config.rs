@@ -1,0 +1,389 @@
+//! Configuration: built-in defaults, then a TOML file (`--config` or
+//! `BP_CONFIG`), then `BP_*` environment variables. A TOML key is the
+//! variable's name without the prefix, in lower case (`BP_BIND` -> `bind`).
+//! Everything is checked once at start-up; a bad value stops the server with
+//! a message that names the key.
+
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use url::Url;
+
+/// The raw settings as read from the sources, before checking.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawConfig {
+    pub bind: String,
+    pub data_dir: PathBuf,
+    pub database_url: Option<String>,
+    pub secret_key: Option<String>,
+    pub secret_key_file: Option<PathBuf>,
+    pub public_url: Option<String>,
+    /// Where the built site (wasm, js, css, static files) lives.
+    pub site_root: Option<PathBuf>,
+    pub session_idle_secs: u64,
+    pub session_max_secs: u64,
+    /// How many password hashes may be computed at once.
+    pub hash_concurrency: Option<usize>,
+    pub log_format: String,
+    /// A tracing filter such as `info` or `server=debug,info`.
+    pub log: String,
+    /// Read the client address from `X-Forwarded-For` (only behind a proxy
+    /// that sets it).
+    pub trust_proxy_headers: bool,
+    /// The config file itself; read from `BP_CONFIG`, never from the file.
+    pub config: Option<PathBuf>,
+}
+
+impl Default for RawConfig {
+    fn default() -> Self {
+        RawConfig {
+            bind: "127.0.0.1:3000".into(),
+            data_dir: PathBuf::from("./data"),
+            database_url: None,
+            secret_key: None,
+            secret_key_file: None,
+            public_url: None,
+            site_root: None,
+            session_idle_secs: 30 * 60,
+            session_max_secs: 12 * 60 * 60,
+            hash_concurrency: None,
+            log_format: "text".into(),
+            log: "info".into(),
+            trust_proxy_headers: false,
+            config: None,
+        }
+    }
+}
+
+/// A start-up problem, naming the key at fault.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("configuration key `{key}`: {message}")]
+    Invalid { key: &'static str, message: String },
+    #[error("configuration: {0}")]
+    Source(String),
+}
+
+fn bad(key: &'static str, message: impl Into<String>) -> ConfigError {
+    ConfigError::Invalid { key, message: message.into() }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// The secret that encrypts recoverable secrets at rest. Never printed.
+#[derive(Clone)]
+pub struct SecretKey([u8; 32]);
+
+impl SecretKey {
+    pub fn bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+
+    /// Accepts 64 hex digits or 43/44 characters of base64 (32 bytes).
+    pub fn parse(text: &str) -> Option<Self> {
+        use base64::Engine;
+        let text = text.trim();
+        let bytes = if text.len() == 64 {
+            hex::decode(text).ok()?
+        } else {
+            base64::engine::general_purpose::STANDARD
+                .decode(text)
+                .or_else(|_| base64::engine::general_purpose::STANDARD_NO_PAD.decode(text))
+                .ok()?
+        };
+        bytes.try_into().ok().map(SecretKey)
+    }
+}
+
+impl fmt::Debug for SecretKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SecretKey(<redacted>)")
+    }
+}
+
+/// Where the secret key comes from; a generated one is written on first start.
+#[derive(Debug, Clone)]
+pub enum SecretKeySource {
+    Value(SecretKey),
+    File(PathBuf),
+    /// `<data_dir>/secret.key`, created with mode 0600 when missing.
+    DataDir(PathBuf),
+}
+
+/// The checked configuration the server runs with.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub bind: SocketAddr,
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    pub secret_key: SecretKeySource,
+    pub public_url: Url,
+    pub site_root: PathBuf,
+    pub session_idle_secs: i64,
+    pub session_max_secs: i64,
+    pub hash_concurrency: usize,
+    pub log_format: LogFormat,
+    pub log: String,
+    pub trust_proxy_headers: bool,
+}
+
+impl Config {
+    /// Reads defaults, the file and the environment (in that order).
+    pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
+        let env_file = std::env::var_os("BP_CONFIG").map(PathBuf::from);
+        let file = match file.map(Path::to_path_buf).or(env_file) {
+            Some(path) if !path.is_file() => {
+                return Err(bad("config", format!("the file {} does not exist", path.display())))
+            }
+            other => other,
+        };
+        let mut figment = Figment::from(Serialized::defaults(RawConfig::default()));
+        if let Some(path) = file {
+            figment = figment.merge(Toml::file(path));
+        }
+        // BP_TEST_* variables belong to the test suite, not to the server.
+        let env = Env::prefixed("BP_").filter(|key| !key.as_str().starts_with("test_"));
+        Self::extract(figment.merge(env))
+    }
+
+    fn extract(figment: Figment) -> Result<Self, ConfigError> {
+        let raw: RawConfig = figment.extract().map_err(|e| ConfigError::Source(e.to_string()))?;
+        Self::check(raw)
+    }
+
+    /// Turns raw settings into a `Config`, or says which key is wrong.
+    pub fn check(raw: RawConfig) -> Result<Self, ConfigError> {
+        let bind: SocketAddr = raw
+            .bind
+            .parse()
+            .map_err(|_| bad("bind", format!("`{}` is not an address like 127.0.0.1:3000", raw.bind)))?;
+        if raw.data_dir.as_os_str().is_empty() {
+            return Err(bad("data_dir", "must not be empty"));
+        }
+        let database_url = match raw.database_url {
+            Some(url) if url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://") => url,
+            Some(_) => return Err(bad("database_url", "must start with sqlite:, postgres:// or postgresql://")),
+            None => format!("sqlite://{}", raw.data_dir.join("bastion-profile.db").display()),
+        };
+        let secret_key = match (raw.secret_key, raw.secret_key_file) {
+            (Some(_), Some(_)) => {
+                return Err(bad("secret_key", "set either secret_key or secret_key_file, not both"))
+            }
+            (Some(text), None) => SecretKeySource::Value(
+                SecretKey::parse(&text)
+                    .ok_or_else(|| bad("secret_key", "must be 32 bytes as 64 hex digits or base64"))?,
+            ),
+            (None, Some(path)) => SecretKeySource::File(path),
+            (None, None) => SecretKeySource::DataDir(raw.data_dir.join("secret.key")),
+        };
+        let public_url = match raw.public_url {
+            Some(text) => {
+                let url = Url::parse(&text)
+                    .map_err(|e| bad("public_url", format!("`{text}` is not a URL: {e}")))?;
+                if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+                    return Err(bad("public_url", "must be an http:// or https:// URL with a host"));
+                }
+                url
+            }
+            None => Url::parse(&format!("http://{bind}/"))
+                .map_err(|e| bad("bind", format!("cannot form a URL from it: {e}")))?,
+        };
+        let site_root = match raw.site_root {
+            Some(path) => path,
+            None => default_site_root(),
+        };
+        if raw.session_idle_secs < 60 {
+            return Err(bad("session_idle_secs", "must be at least 60"));
+        }
+        if raw.session_max_secs < raw.session_idle_secs {
+            return Err(bad("session_max_secs", "must not be shorter than session_idle_secs"));
+        }
+        let hash_concurrency = match raw.hash_concurrency {
+            Some(0) => return Err(bad("hash_concurrency", "must be at least 1")),
+            Some(n) => n,
+            None => std::thread::available_parallelism().map_or(2, |n| n.get()),
+        };
+        let log_format = match raw.log_format.as_str() {
+            "text" => LogFormat::Text,
+            "json" => LogFormat::Json,
+            other => return Err(bad("log_format", format!("`{other}` is not text or json"))),
+        };
+        Ok(Config {
+            bind,
+            data_dir: raw.data_dir,
+            database_url,
+            secret_key,
+            public_url,
+            site_root,
+            session_idle_secs: i64::try_from(raw.session_idle_secs)
+                .map_err(|_| bad("session_idle_secs", "too large"))?,
+            session_max_secs: i64::try_from(raw.session_max_secs)
+                .map_err(|_| bad("session_max_secs", "too large"))?,
+            hash_concurrency,
+            log_format,
+            log: raw.log,
+            trust_proxy_headers: raw.trust_proxy_headers,
+        })
+    }
+
+    /// Cookies get `Secure` and the `__Host-` prefix when served over HTTPS.
+    pub fn https(&self) -> bool {
+        self.public_url.scheme() == "https"
+    }
+
+    /// `scheme://host[:port]` of the public URL, as browsers send in `Origin`.
+    pub fn public_origin(&self) -> String {
+        self.public_url.origin().ascii_serialization()
+    }
+}
+
+/// The built site sits beside the binary's folder when cargo-leptos built it
+/// (`target/site` next to `target/debug`); `LEPTOS_SITE_ROOT` overrides.
+fn default_site_root() -> PathBuf {
+    if let Some(root) = std::env::var_os("LEPTOS_SITE_ROOT") {
+        return PathBuf::from(root);
+    }
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().and_then(Path::parent).map(|dir| dir.join("site")))
+        .filter(|dir| dir.is_dir())
+        .unwrap_or_else(|| PathBuf::from("target/site"))
+}
+
+/// Loads the secret key, generating it into the data dir on first start.
+pub fn load_secret_key(source: &SecretKeySource) -> anyhow::Result<SecretKey> {
+    use anyhow::Context;
+    match source {
+        SecretKeySource::Value(key) => Ok(key.clone()),
+        SecretKeySource::File(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("configuration key `secret_key_file`: cannot read {}", path.display()))?;
+            SecretKey::parse(&text).with_context(|| {
+                format!("configuration key `secret_key_file`: {} does not hold 32 bytes (hex or base64)", path.display())
+            })
+        }
+        SecretKeySource::DataDir(path) => {
+            if path.exists() {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("cannot read the secret key {}", path.display()))?;
+                return SecretKey::parse(&text)
+                    .with_context(|| format!("{} does not hold a valid secret key", path.display()));
+            }
+            let mut bytes = [0u8; 32];
+            getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no OS randomness: {e}"))?;
+            write_private_file(path, &hex::encode(bytes))?;
+            tracing::info!(path = %path.display(), "generated a new secret key");
+            Ok(SecretKey(bytes))
+        }
+    }
+}
+
+fn write_private_file(path: &Path, contents: &str) -> anyhow::Result<()> {
+    use anyhow::Context;
+    use std::io::Write;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options
+        .open(path)
+        .with_context(|| format!("cannot create {}", path.display()))?;
+    file.write_all(contents.as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn from_toml(text: &str) -> Result<Config, ConfigError> {
+        Config::extract(
+            Figment::from(Serialized::defaults(RawConfig::default())).merge(Toml::string(text)),
+        )
+    }
+
+    #[test]
+    fn starts_with_no_configuration_at_all() {
+        let config = Config::check(RawConfig::default()).unwrap();
+        assert_eq!(config.bind.to_string(), "127.0.0.1:3000");
+        assert!(config.database_url.starts_with("sqlite://./data/"));
+        assert_eq!(config.public_url.as_str(), "http://127.0.0.1:3000/");
+        assert!(!config.https());
+    }
+
+    #[test]
+    fn the_file_overrides_the_defaults() {
+        let config = from_toml(
+            "bind = \"127.0.0.1:9000\"\npublic_url = \"https://bastion.example.com\"\n",
+        )
+        .unwrap();
+        assert_eq!(config.bind.to_string(), "127.0.0.1:9000");
+        assert!(config.https());
+        assert_eq!(config.public_origin(), "https://bastion.example.com");
+    }
+
+    #[test]
+    fn a_bad_value_names_its_key() {
+        let err = Config::check(RawConfig { bind: "nowhere".into(), ..RawConfig::default() }).unwrap_err();
+        assert!(err.to_string().contains("`bind`"), "{err}");
+        let err = Config::check(RawConfig {
+            database_url: Some("mysql://x".into()),
+            ..RawConfig::default()
+        })
+        .unwrap_err();
+        assert!(err.to_string().contains("`database_url`"), "{err}");
+        let err = Config::check(RawConfig {
+            secret_key: Some("short".into()),
+            ..RawConfig::default()
+        })
+        .unwrap_err();
+        assert!(err.to_string().contains("`secret_key`"), "{err}");
+    }
+
+    #[test]
+    fn unknown_keys_in_the_file_are_refused() {
+        let err = from_toml("bnid = \"127.0.0.1:9000\"\n").unwrap_err();
+        assert!(err.to_string().contains("bnid"), "{err}");
+    }
+
+    #[test]
+    fn secret_keys_parse_from_hex_and_base64_and_never_print() {
+        let hex_key = "00".repeat(32);
+        assert!(SecretKey::parse(&hex_key).is_some());
+        assert!(SecretKey::parse("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=").is_some());
+        assert!(SecretKey::parse("nope").is_none());
+        let key = SecretKey::parse(&hex_key).unwrap();
+        assert_eq!(format!("{key:?}"), "SecretKey(<redacted>)");
+    }
+
+    #[test]
+    fn a_generated_key_is_private_and_stable() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("secret.key");
+        let source = SecretKeySource::DataDir(path.clone());
+        let first = load_secret_key(&source).unwrap();
+        let second = load_secret_key(&source).unwrap();
+        assert_eq!(first.bytes(), second.bytes());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+}

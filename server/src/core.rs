@@ -1,0 +1,24 @@
+//! The domain services every edge (server functions, REST API, CLI) calls.
+
+use crate::clock::SharedClock;
+use crate::config::{Config, SecretKey};
+use crate::db::Db;
+use crate::password::PasswordHasherPool;
+use std::sync::Arc;
+
+pub struct Core {
+    pub db: Db,
+    pub clock: SharedClock,
+    pub hasher: PasswordHasherPool,
+    pub config: Arc<Config>,
+    /// Encrypts recoverable secrets at rest (TOTP seeds, access-key secrets).
+    pub secret_key: SecretKey,
+}
+
+pub type SharedCore = Arc<Core>;
+
+impl Core {
+    pub fn now(&self) -> app::common::Timestamp {
+        self.clock.now()
+    }
+}

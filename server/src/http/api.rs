@@ -1,0 +1,18 @@
+//! The `/api/v1/` routes, in JumpServer's paths. Each path answers with and
+//! without its trailing slash, the same way.
+
+use super::AppState;
+use axum::routing::MethodRouter;
+use axum::Router;
+
+/// Registers `path` (which ends in `/`) and its slash-less twin.
+pub fn route_both(router: Router<AppState>, path: &str, handler: MethodRouter<AppState>) -> Router<AppState> {
+    let bare = path.trim_end_matches('/');
+    router.route(path, handler.clone()).route(bare, handler)
+}
+
+pub fn routes() -> Router<AppState> {
+    let router = Router::new();
+    let router = crate::profile::api::routes(router);
+    crate::users::api::routes(router)
+}

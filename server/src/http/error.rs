@@ -1,0 +1,55 @@
+//! Errors as the REST API answers them, in the shapes JumpServer (Django REST
+//! framework) clients read: `{"detail": ...}` for most errors and
+//! `{"field": ["message"]}` for invalid input.
+
+use app::common::AppError;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use http::StatusCode;
+use serde_json::{json, Map, Value};
+
+#[derive(Debug)]
+pub struct ApiError {
+    pub error: AppError,
+    /// Overrides the error's own message (e.g. which credential was missing).
+    pub detail: Option<String>,
+}
+
+impl ApiError {
+    pub fn unauthenticated(detail: &str) -> Self {
+        ApiError { error: AppError::Unauthenticated, detail: Some(detail.to_owned()) }
+    }
+
+    pub fn bad_request(detail: impl Into<String>) -> Self {
+        ApiError {
+            error: AppError::Invalid { message: detail.into(), fields: Default::default() },
+            detail: None,
+        }
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(error: AppError) -> Self {
+        ApiError { error, detail: None }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let body = match &self.error {
+            AppError::Invalid { fields, .. } | AppError::Conflict { fields, .. } if !fields.is_empty() => {
+                let map: Map<String, Value> =
+                    fields.iter().map(|(k, v)| (k.clone(), json!([v]))).collect();
+                Value::Object(map)
+            }
+            other => json!({
+                "detail": self.detail.clone().unwrap_or_else(|| other.to_string()),
+                "code": other.code(),
+            }),
+        };
+        (status, Json(body)).into_response()
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

@@ -1,0 +1,47 @@
+//! Bastion Profile's server: the web app and REST API, storage, and the
+//! command line. `main.rs` only parses the command line and calls in here;
+//! integration tests start the same server on a random port.
+
+pub mod auth;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod core;
+pub mod crypto;
+pub mod db;
+pub mod error;
+pub mod http;
+pub mod password;
+pub mod profile;
+pub mod users;
+
+use crate::clock::SharedClock;
+use crate::config::Config;
+use crate::core::{Core, SharedCore};
+use anyhow::Context;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+/// Connects to the database, applies migrations and loads the secret key.
+pub async fn build_core(config: Config, clock: SharedClock) -> anyhow::Result<SharedCore> {
+    let secret_key = config::load_secret_key(&config.secret_key)?;
+    let db = db::Db::connect(&config.database_url)
+        .await
+        .context("cannot open the database (configuration key `database_url`)")?;
+    db.migrate().await.context("cannot apply the database migrations")?;
+    let hasher = password::PasswordHasherPool::new(config.hash_concurrency)?;
+    Ok(Arc::new(Core { db, clock, hasher, config: Arc::new(config), secret_key }))
+}
+
+/// Serves until `shutdown` completes.
+pub async fn serve(
+    core: SharedCore,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let app = http::router(http::AppState::new(core));
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
+        .context("the server stopped with an error")
+}

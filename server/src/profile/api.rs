@@ -1,0 +1,29 @@
+//! `GET/PATCH /api/v1/users/profile/`.
+
+use crate::auth::extract::ApiCaller;
+use crate::http::api::route_both;
+use crate::http::error::ApiResult;
+use crate::http::json::ApiJson;
+use crate::http::AppState;
+use app::profile::model::{Profile, ProfileUpdate};
+use app::profile::port::ProfilePort;
+use axum::extract::State;
+use axum::routing::get;
+use axum::{Json, Router};
+
+pub fn routes(router: Router<AppState>) -> Router<AppState> {
+    route_both(router, "/users/profile/", get(read).patch(update).put(update))
+}
+
+async fn read(State(state): State<AppState>, caller: ApiCaller) -> ApiResult<Json<Profile>> {
+    Ok(Json(state.core.get_profile(&caller.session).await?))
+}
+
+async fn update(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    ApiJson(update): ApiJson<ProfileUpdate>,
+) -> ApiResult<Json<Profile>> {
+    let changes = update.validate()?;
+    Ok(Json(state.core.update_profile(&caller.session, changes).await?))
+}

@@ -1,0 +1,82 @@
+//! `/api/v1/users/users/`: account administration for admins, answering
+//! lists as JumpServer does (`{count, next, previous, results}`).
+
+use crate::auth::extract::ApiCaller;
+use crate::http::api::route_both;
+use crate::http::error::ApiResult;
+use crate::http::json::ApiJson;
+use crate::http::AppState;
+use app::users::model::{NewUser, UserEdit, UserQuery, UserRecord};
+use app::users::port::UsersPort;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Serialize;
+use uuid::Uuid;
+
+pub fn routes(router: Router<AppState>) -> Router<AppState> {
+    let router = route_both(router, "/users/users/", get(list).post(create));
+    route_both(router, "/users/users/{id}/", get(read).patch(edit))
+}
+
+#[derive(Serialize)]
+struct Listing {
+    count: u64,
+    next: Option<String>,
+    previous: Option<String>,
+    results: Vec<UserRecord>,
+}
+
+fn page_link(state: &AppState, query: &UserQuery, offset: u64) -> String {
+    let mut url = state.core.config.public_url.clone();
+    url.set_path("/api/v1/users/users/");
+    url.query_pairs_mut()
+        .append_pair("limit", &query.bounded_limit().to_string())
+        .append_pair("offset", &offset.to_string());
+    if !query.search.is_empty() {
+        url.query_pairs_mut().append_pair("search", &query.search);
+    }
+    url.to_string()
+}
+
+async fn list(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Query(query): Query<UserQuery>,
+) -> ApiResult<Json<Listing>> {
+    caller.require_admin()?;
+    let page = state.core.list_users(&caller.session, query.clone()).await?;
+    let limit = query.bounded_limit();
+    let shown_to = query.offset.saturating_add(page.results.len() as u64);
+    let next = (shown_to < page.count).then(|| page_link(&state, &query, shown_to));
+    let previous = (query.offset > 0).then(|| page_link(&state, &query, query.offset.saturating_sub(limit)));
+    Ok(Json(Listing { count: page.count, next, previous, results: page.results }))
+}
+
+async fn create(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    ApiJson(user): ApiJson<NewUser>,
+) -> ApiResult<(StatusCode, Json<UserRecord>)> {
+    caller.require_admin()?;
+    let valid = user.validate()?;
+    let record = state.core.create_user(&caller.session, valid).await?;
+    Ok((StatusCode::CREATED, Json(record)))
+}
+
+async fn read(State(state): State<AppState>, caller: ApiCaller, Path(id): Path<Uuid>) -> ApiResult<Json<UserRecord>> {
+    caller.require_admin()?;
+    Ok(Json(state.core.get_user(&caller.session, id).await?))
+}
+
+async fn edit(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<Uuid>,
+    ApiJson(edit): ApiJson<UserEdit>,
+) -> ApiResult<Json<UserRecord>> {
+    caller.require_admin()?;
+    let changes = edit.validate()?;
+    Ok(Json(state.core.update_user(&caller.session, id, changes).await?))
+}

@@ -1,0 +1,115 @@
+//! Account administration, shared by the Users page, `/api/v1/users/users/`
+//! and the CLI.
+
+use super::store::{self, NewUserRow, UserRow};
+use crate::core::Core;
+use crate::error::OrInternal;
+use app::auth::model::SessionCtx;
+use app::common::validate::NewPassword;
+use app::common::AppError;
+use app::users::model::{Page, UserChanges, UserQuery, UserRecord, ValidNewUser};
+use app::users::port::UsersPort;
+use uuid::Uuid;
+
+fn ensure_admin(session: &SessionCtx) -> Result<(), AppError> {
+    if session.user.is_admin() {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+impl Core {
+    /// Creates an account (admin pages, the API, the CLI, the first-admin setup).
+    pub async fn create_account(&self, new: ValidNewUser) -> Result<UserRow, AppError> {
+        let password_hash = self.hasher.hash(new.password.expose()).await.or_internal()?;
+        let row = NewUserRow {
+            username: new.username.as_str().to_owned(),
+            name: new.name.as_str().to_owned(),
+            email: new.email.as_str().to_owned(),
+            phone: new.phone.map(|p| p.as_str().to_owned()),
+            role: new.role,
+            is_active: new.is_active,
+            comment: new.comment,
+            date_expired: new.date_expired,
+            password_hash,
+        };
+        let user = store::insert(&self.db, row, self.now()).await?;
+        tracing::info!(user = %user.username, role = %user.role, "account created");
+        Ok(user)
+    }
+
+    /// Replaces an account's password (CLI and, later, admin reset).
+    pub async fn set_password(&self, username: &str, password: &NewPassword) -> Result<UserRow, AppError> {
+        let user = store::find_by_username(&self.db, username).await?.ok_or(AppError::NotFound)?;
+        let hash = self.hasher.hash(password.expose()).await.or_internal()?;
+        store::set_password_hash(&self.db, user.id, &hash, self.now()).await?;
+        crate::auth::session::end_all_for_user(&self.db, user.id, None).await?;
+        Ok(user)
+    }
+
+    pub async fn edit_account(&self, actor: Uuid, id: Uuid, changes: UserChanges) -> Result<UserRow, AppError> {
+        let mut row = store::find_by_id(&self.db, id).await?.ok_or(AppError::NotFound)?;
+        if id == actor {
+            // An admin locking themselves out leaves nobody to undo it.
+            if changes.is_active == Some(false) {
+                return Err(AppError::invalid("is_active", "You cannot deactivate your own account."));
+            }
+            if changes.role.is_some_and(|r| r != row.role()) {
+                return Err(AppError::invalid("role", "You cannot change your own role."));
+            }
+        }
+        if let Some(name) = changes.name {
+            row.name = name.as_str().to_owned();
+        }
+        if let Some(email) = changes.email {
+            row.email = email.as_str().to_owned();
+        }
+        if let Some(phone) = changes.phone {
+            row.phone = phone.map(|p| p.as_str().to_owned());
+        }
+        if let Some(role) = changes.role {
+            row.role = role.as_str().to_owned();
+        }
+        if let Some(active) = changes.is_active {
+            row.is_active = active;
+        }
+        if let Some(comment) = changes.comment {
+            row.comment = comment;
+        }
+        if let Some(end) = changes.date_expired {
+            row.date_expired = end.map(|t| t.millis());
+        }
+        store::save(&self.db, &row).await?;
+        if !row.is_active {
+            // A deactivated account keeps no open session.
+            crate::auth::session::end_all_for_user(&self.db, row.id, None).await?;
+        }
+        Ok(row)
+    }
+}
+
+#[async_trait::async_trait]
+impl UsersPort for Core {
+    async fn list_users(&self, admin: &SessionCtx, query: UserQuery) -> Result<Page<UserRecord>, AppError> {
+        ensure_admin(admin)?;
+        let (count, rows) = store::list(&self.db, &query.search, query.offset, query.bounded_limit()).await?;
+        Ok(Page { count, results: rows.iter().map(UserRow::record).collect() })
+    }
+
+    async fn get_user(&self, admin: &SessionCtx, id: Uuid) -> Result<UserRecord, AppError> {
+        ensure_admin(admin)?;
+        let row = store::find_by_id(&self.db, id).await?.ok_or(AppError::NotFound)?;
+        Ok(row.record())
+    }
+
+    async fn create_user(&self, admin: &SessionCtx, user: ValidNewUser) -> Result<UserRecord, AppError> {
+        ensure_admin(admin)?;
+        Ok(self.create_account(user).await?.record())
+    }
+
+    async fn update_user(&self, admin: &SessionCtx, id: Uuid, changes: UserChanges) -> Result<UserRecord, AppError> {
+        ensure_admin(admin)?;
+        Ok(self.edit_account(admin.user.id, id, changes).await?.record())
+    }
+}

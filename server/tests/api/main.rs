@@ -1,0 +1,14 @@
+//! Integration tests: each starts the real server on a random port with a
+//! fresh database, SQLite and PostgreSQL alike, and talks HTTP to it.
+//! One binary for all of them (faster to link); modules mirror the routes.
+
+mod helpers;
+
+mod cli;
+mod csrf;
+mod health;
+mod pages;
+mod profile;
+mod session;
+mod setup;
+mod users;
