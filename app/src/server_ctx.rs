@@ -48,10 +48,9 @@ pub fn client_info() -> ClientInfo {
 }
 
 pub fn set_cookie(cookie: SetCookie) {
-    if let (Some(res), Ok(value)) = (
-        use_context::<leptos_axum::ResponseOptions>(),
-        http::HeaderValue::from_str(&cookie.0),
-    ) {
+    if let (Some(res), Ok(value)) =
+        (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(&cookie.0))
+    {
         res.append_header(http::header::SET_COOKIE, value);
     }
 }

@@ -14,7 +14,11 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 #[derive(Parser, Debug)]
-#[command(name = "bastion-profile", version, about = "Account self-service and MFA console for a bastion host")]
+#[command(
+    name = "bastion-profile",
+    version,
+    about = "Account self-service and MFA console for a bastion host"
+)]
 pub struct Cli {
     /// A TOML configuration file (also BP_CONFIG). Environment variables BP_* override it.
     #[arg(long, global = true, value_name = "FILE")]
@@ -104,7 +108,8 @@ async fn user_command(core: &SharedCore, cmd: UserCommand) -> anyhow::Result<()>
             Ok(())
         }
         UserCommand::SetPassword(args) => {
-            let password = NewPassword::parse(&read_password_line()?).map_err(|e| anyhow::anyhow!("password: {e}"))?;
+            let password = NewPassword::parse(&read_password_line()?)
+                .map_err(|e| anyhow::anyhow!("password: {e}"))?;
             let user = core.set_password(&args.username, &password).await.map_err(|e| match e {
                 AppError::NotFound => anyhow::anyhow!("no account is named {}", args.username),
                 other => explain(other),
@@ -118,7 +123,9 @@ async fn user_command(core: &SharedCore, cmd: UserCommand) -> anyhow::Result<()>
 /// An `AppError` as a CLI message, with every field's complaint.
 fn explain(err: AppError) -> anyhow::Error {
     match &err {
-        AppError::Invalid { fields, .. } | AppError::Conflict { fields, .. } if !fields.is_empty() => {
+        AppError::Invalid { fields, .. } | AppError::Conflict { fields, .. }
+            if !fields.is_empty() =>
+        {
             let lines: Vec<String> = fields.iter().map(|(k, v)| format!("{k}: {v}")).collect();
             anyhow::anyhow!(lines.join("\n"))
         }
@@ -128,7 +135,10 @@ fn explain(err: AppError) -> anyhow::Error {
 
 fn read_password_line() -> anyhow::Result<String> {
     let mut line = String::new();
-    std::io::stdin().lock().read_line(&mut line).context("cannot read the password from standard input")?;
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .context("cannot read the password from standard input")?;
     let password = line.strip_suffix('\n').unwrap_or(&line);
     let password = password.strip_suffix('\r').unwrap_or(password);
     if password.is_empty() {
@@ -140,7 +150,8 @@ fn read_password_line() -> anyhow::Result<String> {
 fn init_logging(config: &Config, serving: bool) -> anyhow::Result<()> {
     use tracing_subscriber::EnvFilter;
     let filter = if serving { config.log.as_str() } else { "warn" };
-    let filter = EnvFilter::try_new(filter).map_err(|e| anyhow::anyhow!("configuration key `log`: {e}"))?;
+    let filter =
+        EnvFilter::try_new(filter).map_err(|e| anyhow::anyhow!("configuration key `log`: {e}"))?;
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     let result = match config.log_format {
         LogFormat::Text => builder.try_init(),

@@ -161,26 +161,37 @@ impl Config {
 
     /// Turns raw settings into a `Config`, or says which key is wrong.
     pub fn check(raw: RawConfig) -> Result<Self, ConfigError> {
-        let bind: SocketAddr = raw
-            .bind
-            .parse()
-            .map_err(|_| bad("bind", format!("`{}` is not an address like 127.0.0.1:3000", raw.bind)))?;
+        let bind: SocketAddr = raw.bind.parse().map_err(|_| {
+            bad("bind", format!("`{}` is not an address like 127.0.0.1:3000", raw.bind))
+        })?;
         if raw.data_dir.as_os_str().is_empty() {
             return Err(bad("data_dir", "must not be empty"));
         }
         let database_url = match raw.database_url {
-            Some(url) if url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://") => url,
-            Some(_) => return Err(bad("database_url", "must start with sqlite:, postgres:// or postgresql://")),
+            Some(url)
+                if url.starts_with("sqlite:")
+                    || url.starts_with("postgres://")
+                    || url.starts_with("postgresql://") =>
+            {
+                url
+            }
+            Some(_) => {
+                return Err(bad(
+                    "database_url",
+                    "must start with sqlite:, postgres:// or postgresql://",
+                ))
+            }
             None => format!("sqlite://{}", raw.data_dir.join("bastion-profile.db").display()),
         };
         let secret_key = match (raw.secret_key, raw.secret_key_file) {
             (Some(_), Some(_)) => {
                 return Err(bad("secret_key", "set either secret_key or secret_key_file, not both"))
             }
-            (Some(text), None) => SecretKeySource::Value(
-                SecretKey::parse(&text)
-                    .ok_or_else(|| bad("secret_key", "must be 32 bytes as 64 hex digits or base64"))?,
-            ),
+            (Some(text), None) => {
+                SecretKeySource::Value(SecretKey::parse(&text).ok_or_else(|| {
+                    bad("secret_key", "must be 32 bytes as 64 hex digits or base64")
+                })?)
+            }
             (None, Some(path)) => SecretKeySource::File(path),
             (None, None) => SecretKeySource::DataDir(raw.data_dir.join("secret.key")),
         };
@@ -189,7 +200,10 @@ impl Config {
                 let url = Url::parse(&text)
                     .map_err(|e| bad("public_url", format!("`{text}` is not a URL: {e}")))?;
                 if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-                    return Err(bad("public_url", "must be an http:// or https:// URL with a host"));
+                    return Err(bad(
+                        "public_url",
+                        "must be an http:// or https:// URL with a host",
+                    ));
                 }
                 url
             }
@@ -245,17 +259,19 @@ impl Config {
     }
 }
 
-/// The built site sits beside the binary's folder when cargo-leptos built it
-/// (`target/site` next to `target/debug`); `LEPTOS_SITE_ROOT` overrides.
+/// Where the built site is when no `site_root` is configured: `LEPTOS_SITE_ROOT`
+/// (set by cargo-leptos), then a `site` folder beside the binary's folder (an
+/// installed layout), then the checkout's `target/site` this binary was built
+/// from, so it runs from any working directory.
 fn default_site_root() -> PathBuf {
     if let Some(root) = std::env::var_os("LEPTOS_SITE_ROOT") {
         return PathBuf::from(root);
     }
-    std::env::current_exe()
+    let beside_binary = std::env::current_exe()
         .ok()
         .and_then(|exe| exe.parent().and_then(Path::parent).map(|dir| dir.join("site")))
-        .filter(|dir| dir.is_dir())
-        .unwrap_or_else(|| PathBuf::from("target/site"))
+        .filter(|dir| dir.join("pkg").is_dir());
+    beside_binary.unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/site"))
 }
 
 /// Loads the secret key, generating it into the data dir on first start.
@@ -264,8 +280,9 @@ pub fn load_secret_key(source: &SecretKeySource) -> anyhow::Result<SecretKey> {
     match source {
         SecretKeySource::Value(key) => Ok(key.clone()),
         SecretKeySource::File(path) => {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("configuration key `secret_key_file`: cannot read {}", path.display()))?;
+            let text = std::fs::read_to_string(path).with_context(|| {
+                format!("configuration key `secret_key_file`: cannot read {}", path.display())
+            })?;
             SecretKey::parse(&text).with_context(|| {
                 format!("configuration key `secret_key_file`: {} does not hold 32 bytes (hex or base64)", path.display())
             })
@@ -274,8 +291,9 @@ pub fn load_secret_key(source: &SecretKeySource) -> anyhow::Result<SecretKey> {
             if path.exists() {
                 let text = std::fs::read_to_string(path)
                     .with_context(|| format!("cannot read the secret key {}", path.display()))?;
-                return SecretKey::parse(&text)
-                    .with_context(|| format!("{} does not hold a valid secret key", path.display()));
+                return SecretKey::parse(&text).with_context(|| {
+                    format!("{} does not hold a valid secret key", path.display())
+                });
             }
             let mut bytes = [0u8; 32];
             getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no OS randomness: {e}"))?;
@@ -299,9 +317,8 @@ fn write_private_file(path: &Path, contents: &str) -> anyhow::Result<()> {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    let mut file = options
-        .open(path)
-        .with_context(|| format!("cannot create {}", path.display()))?;
+    let mut file =
+        options.open(path).with_context(|| format!("cannot create {}", path.display()))?;
     file.write_all(contents.as_bytes())
         .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
@@ -328,10 +345,9 @@ mod tests {
 
     #[test]
     fn the_file_overrides_the_defaults() {
-        let config = from_toml(
-            "bind = \"127.0.0.1:9000\"\npublic_url = \"https://bastion.example.com\"\n",
-        )
-        .unwrap();
+        let config =
+            from_toml("bind = \"127.0.0.1:9000\"\npublic_url = \"https://bastion.example.com\"\n")
+                .unwrap();
         assert_eq!(config.bind.to_string(), "127.0.0.1:9000");
         assert!(config.https());
         assert_eq!(config.public_origin(), "https://bastion.example.com");
@@ -339,7 +355,8 @@ mod tests {
 
     #[test]
     fn a_bad_value_names_its_key() {
-        let err = Config::check(RawConfig { bind: "nowhere".into(), ..RawConfig::default() }).unwrap_err();
+        let err = Config::check(RawConfig { bind: "nowhere".into(), ..RawConfig::default() })
+            .unwrap_err();
         assert!(err.to_string().contains("`bind`"), "{err}");
         let err = Config::check(RawConfig {
             database_url: Some("mysql://x".into()),
@@ -347,11 +364,9 @@ mod tests {
         })
         .unwrap_err();
         assert!(err.to_string().contains("`database_url`"), "{err}");
-        let err = Config::check(RawConfig {
-            secret_key: Some("short".into()),
-            ..RawConfig::default()
-        })
-        .unwrap_err();
+        let err =
+            Config::check(RawConfig { secret_key: Some("short".into()), ..RawConfig::default() })
+                .unwrap_err();
         assert!(err.to_string().contains("`secret_key`"), "{err}");
     }
 

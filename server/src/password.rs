@@ -57,15 +57,12 @@ impl PasswordHasherPool {
         Ok(real && matched)
     }
 
-    async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T, HashError> {
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .map_err(|e| HashError::Task(e.to_string()))?;
-        tokio::task::spawn_blocking(work)
-            .await
-            .map_err(|e| HashError::Task(e.to_string()))
+    async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, HashError> {
+        let _permit = self.permits.acquire().await.map_err(|e| HashError::Task(e.to_string()))?;
+        tokio::task::spawn_blocking(work).await.map_err(|e| HashError::Task(e.to_string()))
     }
 }
 

@@ -20,12 +20,9 @@ pub fn LoginPage() -> impl IntoView {
             hard_navigate(&dest);
         }
     });
-    let error = move || {
-        local_error
-            .get()
-            .or_else(|| action.value().get().and_then(|r| r.err()))
-    };
-    let field_error = move |name: &'static str| Signal::derive(move || error().and_then(|e| e.field(name)));
+    let error = move || local_error.get().or_else(|| action.value().get().and_then(|r| r.err()));
+    let field_error =
+        move |name: &'static str| Signal::derive(move || error().and_then(|e| e.field(name)));
     let form_error = move || {
         error().and_then(|e| match e {
             AppError::Invalid { .. } => None,

@@ -102,12 +102,9 @@ fn SetupFormView(token: String) -> impl IntoView {
     let password_again = NodeRef::new();
     let action = ServerAction::<CreateFirstAdmin>::new();
     let local_error = RwSignal::new(None::<AppError>);
-    let error = move || {
-        local_error
-            .get()
-            .or_else(|| action.value().get().and_then(|r| r.err()))
-    };
-    let field_error = move |f: &'static str| Signal::derive(move || error().and_then(|e| e.field(f)));
+    let error = move || local_error.get().or_else(|| action.value().get().and_then(|r| r.err()));
+    let field_error =
+        move |f: &'static str| Signal::derive(move || error().and_then(|e| e.field(f)));
     let done = move || matches!(action.value().get(), Some(Ok(())));
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {

@@ -52,11 +52,8 @@ impl AppError {
     }
 
     pub fn invalid_fields(fields: FieldErrors) -> Self {
-        let message = fields
-            .values()
-            .next()
-            .cloned()
-            .unwrap_or_else(|| "The input is not valid.".to_owned());
+        let message =
+            fields.values().next().cloned().unwrap_or_else(|| "The input is not valid.".to_owned());
         AppError::Invalid { message, fields }
     }
 

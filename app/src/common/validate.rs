@@ -75,9 +75,7 @@ impl Email {
             && !domain.starts_with('.')
             && !domain.ends_with('.')
             && !domain.contains("..")
-            && domain
-                .chars()
-                .all(|c| c.is_alphanumeric() || c == '.' || c == '-');
+            && domain.chars().all(|c| c.is_alphanumeric() || c == '.' || c == '-');
         if local.is_empty() || local.len() > 64 || local.contains('@') || !domain_ok {
             return invalid("Enter a valid email address, like name@example.com.");
         }
@@ -101,11 +99,8 @@ pub struct Phone(String);
 
 impl Phone {
     pub fn parse(raw: &str) -> Result<Self, Invalid> {
-        let compact: String = raw
-            .trim()
-            .chars()
-            .filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')'))
-            .collect();
+        let compact: String =
+            raw.trim().chars().filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')')).collect();
         let Some(digits) = compact.strip_prefix('+') else {
             return invalid("Start with + and the country code, for example +86 138 0013 8000.");
         };
@@ -174,7 +169,9 @@ impl Wechat {
         let starts_with_letter = chars.next().is_some_and(|c| c.is_ascii_alphabetic());
         let rest_ok = chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
         if !starts_with_letter || !rest_ok || !(6..=20).contains(&s.len()) {
-            return invalid("A WeChat ID has 6-20 letters, digits, _ or -, and starts with a letter.");
+            return invalid(
+                "A WeChat ID has 6-20 letters, digits, _ or -, and starts with a letter.",
+            );
         }
         Ok(Wechat(s.to_owned()))
     }
@@ -241,7 +238,8 @@ mod tests {
     #[test]
     fn emails_need_a_local_part_and_a_dotted_domain() {
         assert!(Email::parse("ops@example.com").is_ok());
-        for bad in ["", "ops", "ops@", "@example.com", "ops@example", "o ps@example.com", "a@b..c"] {
+        for bad in ["", "ops", "ops@", "@example.com", "ops@example", "o ps@example.com", "a@b..c"]
+        {
             assert!(Email::parse(bad).is_err(), "{bad}");
         }
     }
@@ -269,6 +267,9 @@ mod tests {
         let long = "x".repeat(200);
         assert_eq!(NewPassword::parse(&long).unwrap().expose().len(), 200);
         assert!(NewPassword::parse("short").is_err());
-        assert_eq!(format!("{:?}", NewPassword::parse("correct horse").unwrap()), "NewPassword(<redacted>)");
+        assert_eq!(
+            format!("{:?}", NewPassword::parse("correct horse").unwrap()),
+            "NewPassword(<redacted>)"
+        );
     }
 }

@@ -51,7 +51,10 @@ fn ProfileView(profile: Profile, save: ServerAction<UpdateProfile>) -> impl Into
         ("Name", profile.name.clone()),
         ("Email", profile.email.clone()),
         ("Phone", profile.phone.clone().unwrap_or_else(|| "Not set".into())),
-        ("WeChat", if profile.wechat.is_empty() { "Not set".into() } else { profile.wechat.clone() }),
+        (
+            "WeChat",
+            if profile.wechat.is_empty() { "Not set".into() } else { profile.wechat.clone() },
+        ),
         ("Role", profile.role.label().to_owned()),
         ("Source", profile.source.clone()),
         ("Status", if profile.is_active { "Active".into() } else { "Disabled".into() }),
@@ -59,7 +62,10 @@ fn ProfileView(profile: Profile, save: ServerAction<UpdateProfile>) -> impl Into
         ("Last sign-in", when(profile.last_login, "Never")),
         ("Password last changed", when(profile.date_password_last_updated, "Never")),
         ("Account expires", when(profile.date_expired, "Never")),
-        ("Comment", if profile.comment.is_empty() { "None".into() } else { profile.comment.clone() }),
+        (
+            "Comment",
+            if profile.comment.is_empty() { "None".into() } else { profile.comment.clone() },
+        ),
     ];
     view! {
         <section class="card" aria-labelledby="account-title">
@@ -92,7 +98,8 @@ fn ContactForm(profile: Profile, save: ServerAction<UpdateProfile>) -> impl Into
     let wechat = NodeRef::new();
     let local_error = RwSignal::new(None::<AppError>);
     let error = move || local_error.get().or_else(|| save.value().get().and_then(|r| r.err()));
-    let field_error = move |f: &'static str| Signal::derive(move || error().and_then(|e| e.field(f)));
+    let field_error =
+        move |f: &'static str| Signal::derive(move || error().and_then(|e| e.field(f)));
     let saved = move || matches!(save.value().get(), Some(Ok(_))) && local_error.get().is_none();
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {

@@ -102,7 +102,11 @@ pub struct ValidNewUser {
     pub date_expired: Option<Timestamp>,
 }
 
-fn note<T>(fields: &mut FieldErrors, name: &str, r: Result<T, crate::common::validate::Invalid>) -> Option<T> {
+fn note<T>(
+    fields: &mut FieldErrors,
+    name: &str,
+    r: Result<T, crate::common::validate::Invalid>,
+) -> Option<T> {
     match r {
         Ok(v) => Some(v),
         Err(e) => {
@@ -122,21 +126,24 @@ impl NewUser {
         let password = note(&mut f, "password", NewPassword::parse(&self.password));
         let comment = note(&mut f, "comment", parse_comment(&self.comment));
         match (username, name, email, phone, password, comment) {
-            (Some(username), Some(name), Some(email), Some(phone), Some(password), Some(comment))
-                if f.is_empty() =>
-            {
-                Ok(ValidNewUser {
-                    username,
-                    name,
-                    email,
-                    phone,
-                    role: self.role,
-                    password,
-                    is_active: self.is_active,
-                    comment,
-                    date_expired: self.date_expired,
-                })
-            }
+            (
+                Some(username),
+                Some(name),
+                Some(email),
+                Some(phone),
+                Some(password),
+                Some(comment),
+            ) if f.is_empty() => Ok(ValidNewUser {
+                username,
+                name,
+                email,
+                phone,
+                role: self.role,
+                password,
+                is_active: self.is_active,
+                comment,
+                date_expired: self.date_expired,
+            }),
             _ => Err(AppError::invalid_fields(f)),
         }
     }
@@ -183,10 +190,16 @@ impl UserEdit {
         let changes = UserChanges {
             name: self.name.as_deref().and_then(|v| note(&mut f, "name", PersonName::parse(v))),
             email: self.email.as_deref().and_then(|v| note(&mut f, "email", Email::parse(v))),
-            phone: self.phone.as_deref().and_then(|v| note(&mut f, "phone", Phone::parse_optional(v))),
+            phone: self
+                .phone
+                .as_deref()
+                .and_then(|v| note(&mut f, "phone", Phone::parse_optional(v))),
             role: self.role,
             is_active: self.is_active,
-            comment: self.comment.as_deref().and_then(|v| note(&mut f, "comment", parse_comment(v))),
+            comment: self
+                .comment
+                .as_deref()
+                .and_then(|v| note(&mut f, "comment", parse_comment(v))),
             date_expired: self.date_expired,
         };
         if f.is_empty() {

@@ -14,7 +14,7 @@ const PAGE_SIZE: u64 = 20;
 enum Panel {
     Closed,
     Create,
-    Edit(UserRecord),
+    Edit(Box<UserRecord>),
 }
 
 #[component]
@@ -64,7 +64,7 @@ pub fn UsersPage() -> impl IntoView {
             {move || match panel.get() {
                 Panel::Closed => ().into_any(),
                 Panel::Create => view! { <UserForm existing=None panel reload /> }.into_any(),
-                Panel::Edit(u) => view! { <UserForm existing=Some(u) panel reload /> }.into_any(),
+                Panel::Edit(u) => view! { <UserForm existing=Some(*u) panel reload /> }.into_any(),
             }}
             <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Loading users…"</p> }>
                 {move || Suspend::new(async move {
@@ -100,7 +100,7 @@ pub fn UsersPage() -> impl IntoView {
                                                         {if u.is_active { "Active" } else { "Disabled" }}</span></td>
                                                     <td>{u.last_login.map(Timestamp::display_short).unwrap_or_else(|| "Never".into())}</td>
                                                     <td class="row-actions">
-                                                        <button class="btn btn-small" on:click=move |_| panel.set(Panel::Edit(edit_user.clone()))
+                                                        <button class="btn btn-small" on:click=move |_| panel.set(Panel::Edit(Box::new(edit_user.clone())))
                                                             aria-label=format!("Edit {}", u.username)>"Edit"</button>
                                                         <button class="btn btn-small" on:click=move |_| to_toggle.set(Some(toggle_user.clone()))
                                                             aria-label=format!("{} {}", if u.is_active { "Deactivate" } else { "Activate" }, u.username)>
@@ -144,7 +144,11 @@ pub fn UsersPage() -> impl IntoView {
 }
 
 #[component]
-fn UserForm(existing: Option<UserRecord>, panel: RwSignal<Panel>, reload: RwSignal<u32>) -> impl IntoView {
+fn UserForm(
+    existing: Option<UserRecord>,
+    panel: RwSignal<Panel>,
+    reload: RwSignal<u32>,
+) -> impl IntoView {
     let is_new = existing.is_none();
     let e = existing.clone().unwrap_or_else(|| UserRecord {
         id: uuid::Uuid::nil(),
@@ -164,7 +168,12 @@ fn UserForm(existing: Option<UserRecord>, panel: RwSignal<Panel>, reload: RwSign
         mfa_level: 0,
     });
     let (username, name, email, phone, password, comment, expires) = (
-        NodeRef::new(), NodeRef::new(), NodeRef::new(), NodeRef::new(), NodeRef::new(), NodeRef::new(),
+        NodeRef::new(),
+        NodeRef::new(),
+        NodeRef::new(),
+        NodeRef::new(),
+        NodeRef::new(),
+        NodeRef::new(),
         NodeRef::new(),
     );
     let role = NodeRef::<html::Select>::new();
@@ -173,13 +182,19 @@ fn UserForm(existing: Option<UserRecord>, panel: RwSignal<Panel>, reload: RwSign
     let local_error = RwSignal::new(None::<AppError>);
     let error = move || {
         local_error.get().or_else(|| {
-            create.value().get().and_then(|r| r.err()).or_else(|| update.value().get().and_then(|r| r.err()))
+            create
+                .value()
+                .get()
+                .and_then(|r| r.err())
+                .or_else(|| update.value().get().and_then(|r| r.err()))
         })
     };
-    let field_error = move |f: &'static str| Signal::derive(move || error().and_then(|e| e.field(f)));
+    let field_error =
+        move |f: &'static str| Signal::derive(move || error().and_then(|e| e.field(f)));
     let pending = move || create.pending().get() || update.pending().get();
     Effect::new(move |_| {
-        let done = matches!(create.value().get(), Some(Ok(_))) || matches!(update.value().get(), Some(Ok(_)));
+        let done = matches!(create.value().get(), Some(Ok(_)))
+            || matches!(update.value().get(), Some(Ok(_)));
         if done {
             panel.set(Panel::Closed);
             reload.update(|n| *n += 1);

@@ -6,9 +6,17 @@ use uuid::Uuid;
 /// Account administration. Every method checks that `admin` is an admin.
 #[async_trait::async_trait]
 pub trait UsersPort: Send + Sync {
-    async fn list_users(&self, admin: &SessionCtx, query: UserQuery) -> Result<Page<UserRecord>, AppError>;
+    async fn list_users(
+        &self,
+        admin: &SessionCtx,
+        query: UserQuery,
+    ) -> Result<Page<UserRecord>, AppError>;
     async fn get_user(&self, admin: &SessionCtx, id: Uuid) -> Result<UserRecord, AppError>;
-    async fn create_user(&self, admin: &SessionCtx, user: ValidNewUser) -> Result<UserRecord, AppError>;
+    async fn create_user(
+        &self,
+        admin: &SessionCtx,
+        user: ValidNewUser,
+    ) -> Result<UserRecord, AppError>;
     async fn update_user(
         &self,
         admin: &SessionCtx,

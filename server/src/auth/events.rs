@@ -33,11 +33,17 @@ pub struct AuthEvent<'a> {
     pub reason: &'a str,
 }
 
-pub async fn record(db: &Db, event: AuthEvent<'_>, client: &ClientInfo, now: Timestamp) -> Result<(), AppError> {
+pub async fn record(
+    db: &Db,
+    event: AuthEvent<'_>,
+    client: &ClientInfo,
+    now: Timestamp,
+) -> Result<(), AppError> {
     let sql = "INSERT INTO auth_events (id, at, user_id, username, factor, channel, success, reason, ip, user_agent) \
                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
     let username: String = event.username.chars().take(128).collect();
-    let user_agent: Option<String> = client.user_agent.as_deref().map(|ua| ua.chars().take(512).collect());
+    let user_agent: Option<String> =
+        client.user_agent.as_deref().map(|ua| ua.chars().take(512).collect());
     on_db!(db, pool => sqlx::query(sql)
         .bind(Uuid::new_v4())
         .bind(now.millis())

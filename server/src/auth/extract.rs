@@ -39,7 +39,10 @@ impl ApiCaller {
 impl FromRequestParts<AppState> for ApiCaller {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        _state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         if let Some(header) = parts.headers.get(http::header::AUTHORIZATION) {
             let scheme = header
                 .to_str()
@@ -50,7 +53,9 @@ impl FromRequestParts<AppState> for ApiCaller {
             // Token schemes arrive with the API-login and access-key features;
             // until then an Authorization header is refused, never ignored.
             return Err(ApiError::unauthenticated(match scheme.as_str() {
-                "bearer" | "token" | "signature" => "This authentication scheme is not enabled on this server.",
+                "bearer" | "token" | "signature" => {
+                    "This authentication scheme is not enabled on this server."
+                }
                 _ => "Unsupported authorization scheme.",
             }));
         }

@@ -21,7 +21,10 @@ fn bad_credentials() -> AppError {
 
 impl Core {
     pub fn session_lifetimes(&self) -> Lifetimes {
-        Lifetimes { idle_secs: self.config.session_idle_secs, max_secs: self.config.session_max_secs }
+        Lifetimes {
+            idle_secs: self.config.session_idle_secs,
+            max_secs: self.config.session_max_secs,
+        }
     }
 
     /// Checks a username and password. The work done is the same whether the
@@ -51,7 +54,13 @@ impl Core {
         let user = match user {
             Some(user) if matched => user,
             other => {
-                events::record(&self.db, event(other.as_ref(), false, "bad_credentials"), client, now).await?;
+                events::record(
+                    &self.db,
+                    event(other.as_ref(), false, "bad_credentials"),
+                    client,
+                    now,
+                )
+                .await?;
                 return Err(bad_credentials());
             }
         };
@@ -59,7 +68,9 @@ impl Core {
             let reason = if user.is_active { "expired" } else { "inactive" };
             events::record(&self.db, event(Some(&user), false, reason), client, now).await?;
             return Err(AppError::Denied {
-                message: "This account is disabled or has expired. Ask an administrator to restore it.".into(),
+                message:
+                    "This account is disabled or has expired. Ask an administrator to restore it."
+                        .into(),
             });
         }
         events::record(&self.db, event(Some(&user), true, ""), client, now).await?;
@@ -67,12 +78,20 @@ impl Core {
     }
 
     /// Opens a browser session for a user whose factors are all proven.
-    pub async fn open_browser_session(&self, user: &UserRow, client: &ClientInfo) -> Result<SetCookie, AppError> {
+    pub async fn open_browser_session(
+        &self,
+        user: &UserRow,
+        client: &ClientInfo,
+    ) -> Result<SetCookie, AppError> {
         let now = self.now();
         let lifetimes = self.session_lifetimes();
         let opened = session::open(&self.db, user.id, client, "password", now, &lifetimes).await?;
         store::set_last_login(&self.db, user.id, now).await?;
-        Ok(SetCookie(session::set_cookie_header(self.config.https(), &opened.token, lifetimes.max_secs)))
+        Ok(SetCookie(session::set_cookie_header(
+            self.config.https(),
+            &opened.token,
+            lifetimes.max_secs,
+        )))
     }
 
     /// Creates a setup token when no administrator exists yet, for the link
@@ -91,7 +110,12 @@ fn field<T>(name: &str, parsed: Result<T, app::common::validate::Invalid>) -> Re
 
 #[async_trait::async_trait]
 impl AuthPort for Core {
-    async fn login(&self, client: &ClientInfo, username: &str, password: &str) -> Result<SetCookie, AppError> {
+    async fn login(
+        &self,
+        client: &ClientInfo,
+        username: &str,
+        password: &str,
+    ) -> Result<SetCookie, AppError> {
         let user = self.check_password(client, Channel::Browser, username, password).await?;
         self.open_browser_session(&user, client).await
     }
@@ -123,7 +147,9 @@ impl AuthPort for Core {
             comment: String::new(),
             date_expired: None,
         };
-        if !super::setup::consume(&self.db, token, self.now()).await? || store::admin_exists(&self.db).await? {
+        if !super::setup::consume(&self.db, token, self.now()).await?
+            || store::admin_exists(&self.db).await?
+        {
             return Err(invalid_link());
         }
         let admin = self.create_account(new).await?;

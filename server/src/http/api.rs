@@ -6,7 +6,11 @@ use axum::routing::MethodRouter;
 use axum::Router;
 
 /// Registers `path` (which ends in `/`) and its slash-less twin.
-pub fn route_both(router: Router<AppState>, path: &str, handler: MethodRouter<AppState>) -> Router<AppState> {
+pub fn route_both(
+    router: Router<AppState>,
+    path: &str,
+    handler: MethodRouter<AppState>,
+) -> Router<AppState> {
     let bare = path.trim_end_matches('/');
     router.route(path, handler.clone()).route(bare, handler)
 }

@@ -36,9 +36,12 @@ impl From<AppError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let status = StatusCode::from_u16(self.error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status =
+            StatusCode::from_u16(self.error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let body = match &self.error {
-            AppError::Invalid { fields, .. } | AppError::Conflict { fields, .. } if !fields.is_empty() => {
+            AppError::Invalid { fields, .. } | AppError::Conflict { fields, .. }
+                if !fields.is_empty() =>
+            {
                 let map: Map<String, Value> =
                     fields.iter().map(|(k, v)| (k.clone(), json!([v]))).collect();
                 Value::Object(map)

@@ -14,13 +14,17 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(value)) => Ok(ApiJson(value)),
-            Err(JsonRejection::MissingJsonContentType(_)) => {
-                Err(ApiError::bad_request("Send the body as JSON with Content-Type: application/json."))
+            Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::bad_request(
+                "Send the body as JSON with Content-Type: application/json.",
+            )),
+            Err(JsonRejection::JsonSyntaxError(_)) => {
+                Err(ApiError::bad_request("The body is not valid JSON."))
             }
-            Err(JsonRejection::JsonSyntaxError(_)) => Err(ApiError::bad_request("The body is not valid JSON.")),
             Err(JsonRejection::JsonDataError(e)) => Err(ApiError::bad_request(format!(
                 "The body does not have the expected fields: {}",
-                e.body_text().trim_start_matches("Failed to deserialize the JSON body into the target type: ")
+                e.body_text().trim_start_matches(
+                    "Failed to deserialize the JSON body into the target type: "
+                )
             ))),
             Err(_) => Err(ApiError::bad_request("The request body could not be read.")),
         }

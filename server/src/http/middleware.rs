@@ -17,7 +17,11 @@ use std::net::SocketAddr;
 /// Pages anyone may open; every other page needs a session.
 const PUBLIC_PAGES: &[&str] = &["/login", "/setup"];
 
-pub async fn session_layer(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+pub async fn session_layer(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
     let config = &state.core.config;
     let client = client_info(&req, config.trust_proxy_headers);
     req.extensions_mut().insert(client);
@@ -40,7 +44,14 @@ pub async fn session_layer(State(state): State<AppState>, mut req: Request, next
         .map(str::to_owned);
     let mut stale_cookie = false;
     if let Some(token) = token {
-        match session::resolve(&state.core.db, &token, state.core.now(), &state.core.session_lifetimes()).await {
+        match session::resolve(
+            &state.core.db,
+            &token,
+            state.core.now(),
+            &state.core.session_lifetimes(),
+        )
+        .await
+        {
             Ok(Some((session_id, user))) => {
                 req.extensions_mut().insert(SessionCtx { session_id, user: user.current_user() });
             }
@@ -85,7 +96,8 @@ fn needs_sign_in(req: &Request) -> bool {
 /// functions decode `AppError` JSON, the REST API reads `{"detail"}`.
 fn refusal(path: &str, error: AppError) -> Response {
     if path.starts_with("/rpc/") {
-        let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status =
+            StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         return (status, axum::Json(error)).into_response();
     }
     if path.starts_with("/api/") {

@@ -8,12 +8,18 @@ use app::profile::port::ProfilePort;
 #[async_trait::async_trait]
 impl ProfilePort for Core {
     async fn get_profile(&self, session: &SessionCtx) -> Result<Profile, AppError> {
-        let row = store::find_by_id(&self.db, session.user.id).await?.ok_or(AppError::Unauthenticated)?;
+        let row =
+            store::find_by_id(&self.db, session.user.id).await?.ok_or(AppError::Unauthenticated)?;
         Ok(row.profile())
     }
 
-    async fn update_profile(&self, session: &SessionCtx, changes: ProfileChanges) -> Result<Profile, AppError> {
-        let mut row = store::find_by_id(&self.db, session.user.id).await?.ok_or(AppError::Unauthenticated)?;
+    async fn update_profile(
+        &self,
+        session: &SessionCtx,
+        changes: ProfileChanges,
+    ) -> Result<Profile, AppError> {
+        let mut row =
+            store::find_by_id(&self.db, session.user.id).await?.ok_or(AppError::Unauthenticated)?;
         if let Some(name) = changes.name {
             row.name = name.as_str().to_owned();
         }

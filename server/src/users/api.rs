@@ -50,7 +50,8 @@ async fn list(
     let limit = query.bounded_limit();
     let shown_to = query.offset.saturating_add(page.results.len() as u64);
     let next = (shown_to < page.count).then(|| page_link(&state, &query, shown_to));
-    let previous = (query.offset > 0).then(|| page_link(&state, &query, query.offset.saturating_sub(limit)));
+    let previous =
+        (query.offset > 0).then(|| page_link(&state, &query, query.offset.saturating_sub(limit)));
     Ok(Json(Listing { count: page.count, next, previous, results: page.results }))
 }
 
@@ -65,7 +66,11 @@ async fn create(
     Ok((StatusCode::CREATED, Json(record)))
 }
 
-async fn read(State(state): State<AppState>, caller: ApiCaller, Path(id): Path<Uuid>) -> ApiResult<Json<UserRecord>> {
+async fn read(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<UserRecord>> {
     caller.require_admin()?;
     Ok(Json(state.core.get_user(&caller.session, id).await?))
 }

@@ -40,7 +40,11 @@ impl Core {
     }
 
     /// Replaces an account's password (CLI and, later, admin reset).
-    pub async fn set_password(&self, username: &str, password: &NewPassword) -> Result<UserRow, AppError> {
+    pub async fn set_password(
+        &self,
+        username: &str,
+        password: &NewPassword,
+    ) -> Result<UserRow, AppError> {
         let user = store::find_by_username(&self.db, username).await?.ok_or(AppError::NotFound)?;
         let hash = self.hasher.hash(password.expose()).await.or_internal()?;
         store::set_password_hash(&self.db, user.id, &hash, self.now()).await?;
@@ -48,12 +52,20 @@ impl Core {
         Ok(user)
     }
 
-    pub async fn edit_account(&self, actor: Uuid, id: Uuid, changes: UserChanges) -> Result<UserRow, AppError> {
+    pub async fn edit_account(
+        &self,
+        actor: Uuid,
+        id: Uuid,
+        changes: UserChanges,
+    ) -> Result<UserRow, AppError> {
         let mut row = store::find_by_id(&self.db, id).await?.ok_or(AppError::NotFound)?;
         if id == actor {
             // An admin locking themselves out leaves nobody to undo it.
             if changes.is_active == Some(false) {
-                return Err(AppError::invalid("is_active", "You cannot deactivate your own account."));
+                return Err(AppError::invalid(
+                    "is_active",
+                    "You cannot deactivate your own account.",
+                ));
             }
             if changes.role.is_some_and(|r| r != row.role()) {
                 return Err(AppError::invalid("role", "You cannot change your own role."));
@@ -91,9 +103,14 @@ impl Core {
 
 #[async_trait::async_trait]
 impl UsersPort for Core {
-    async fn list_users(&self, admin: &SessionCtx, query: UserQuery) -> Result<Page<UserRecord>, AppError> {
+    async fn list_users(
+        &self,
+        admin: &SessionCtx,
+        query: UserQuery,
+    ) -> Result<Page<UserRecord>, AppError> {
         ensure_admin(admin)?;
-        let (count, rows) = store::list(&self.db, &query.search, query.offset, query.bounded_limit()).await?;
+        let (count, rows) =
+            store::list(&self.db, &query.search, query.offset, query.bounded_limit()).await?;
         Ok(Page { count, results: rows.iter().map(UserRow::record).collect() })
     }
 
@@ -103,12 +120,21 @@ impl UsersPort for Core {
         Ok(row.record())
     }
 
-    async fn create_user(&self, admin: &SessionCtx, user: ValidNewUser) -> Result<UserRecord, AppError> {
+    async fn create_user(
+        &self,
+        admin: &SessionCtx,
+        user: ValidNewUser,
+    ) -> Result<UserRecord, AppError> {
         ensure_admin(admin)?;
         Ok(self.create_account(user).await?.record())
     }
 
-    async fn update_user(&self, admin: &SessionCtx, id: Uuid, changes: UserChanges) -> Result<UserRecord, AppError> {
+    async fn update_user(
+        &self,
+        admin: &SessionCtx,
+        id: Uuid,
+        changes: UserChanges,
+    ) -> Result<UserRecord, AppError> {
         ensure_admin(admin)?;
         Ok(self.edit_account(admin.user.id, id, changes).await?.record())
     }

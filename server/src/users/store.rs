@@ -186,12 +186,19 @@ fn like_pattern(search: &str) -> String {
 }
 
 /// One page of accounts matching `search` (username, name or email), by username.
-pub async fn list(db: &Db, search: &str, offset: u64, limit: u64) -> Result<(u64, Vec<UserRow>), AppError> {
+pub async fn list(
+    db: &Db,
+    search: &str,
+    offset: u64,
+    limit: u64,
+) -> Result<(u64, Vec<UserRow>), AppError> {
     let pattern = like_pattern(search);
     let filter = "username_key LIKE $1 ESCAPE '\\' OR lower(name) LIKE $1 ESCAPE '\\' \
                   OR email_key LIKE $1 ESCAPE '\\'";
     let count_sql = format!("SELECT COUNT(*) FROM users WHERE {filter}");
-    let page_sql = format!("SELECT {COLUMNS} FROM users WHERE {filter} ORDER BY username_key LIMIT $2 OFFSET $3");
+    let page_sql = format!(
+        "SELECT {COLUMNS} FROM users WHERE {filter} ORDER BY username_key LIMIT $2 OFFSET $3"
+    );
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
     let offset = i64::try_from(offset).unwrap_or(i64::MAX);
     on_db!(db, pool => {
@@ -229,7 +236,12 @@ pub async fn save(db: &Db, row: &UserRow) -> Result<(), AppError> {
     Ok(())
 }
 
-pub async fn set_password_hash(db: &Db, id: Uuid, hash: &str, now: Timestamp) -> Result<(), AppError> {
+pub async fn set_password_hash(
+    db: &Db,
+    id: Uuid,
+    hash: &str,
+    now: Timestamp,
+) -> Result<(), AppError> {
     let sql = "UPDATE users SET password_hash = $2, date_password_last_updated = $3 WHERE id = $1";
     on_db!(db, pool => sqlx::query(sql).bind(id).bind(hash).bind(now.millis()).execute(pool).await.map(|r| r.rows_affected()))
         .or_internal()?;
@@ -244,7 +256,8 @@ pub async fn set_last_login(db: &Db, id: Uuid, now: Timestamp) -> Result<(), App
 
 pub async fn admin_exists(db: &Db) -> Result<bool, AppError> {
     let sql = "SELECT COUNT(*) FROM users WHERE role = 'admin'";
-    let count: i64 = on_db!(db, pool => sqlx::query_scalar(sql).fetch_one(pool).await).or_internal()?;
+    let count: i64 =
+        on_db!(db, pool => sqlx::query_scalar(sql).fetch_one(pool).await).or_internal()?;
     Ok(count > 0)
 }
 

@@ -36,23 +36,51 @@ fn users_are_created_and_passwords_set_from_stdin() {
         assert_eq!(key.permissions().mode() & 0o777, 0o600);
     }
 
-    let create = ["user", "create", "--username", "ops", "--email", "ops@example.com", "--admin", "--password-stdin"];
+    let create = [
+        "user",
+        "create",
+        "--username",
+        "ops",
+        "--email",
+        "ops@example.com",
+        "--admin",
+        "--password-stdin",
+    ];
     let out = run(dir.path(), &create, "a long admin passphrase\n", &[]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("created admin ops"));
 
     let out = run(dir.path(), &create, "a long admin passphrase\n", &[]);
     assert!(!out.status.success());
-    assert!(text(&out.stderr).contains("username: This username is already taken."), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("username: This username is already taken."),
+        "{}",
+        text(&out.stderr)
+    );
 
-    let out = run(dir.path(), &["user", "create", "--username", "x", "--email", "bad", "--password-stdin"], "short\n", &[]);
+    let out = run(
+        dir.path(),
+        &["user", "create", "--username", "x", "--email", "bad", "--password-stdin"],
+        "short\n",
+        &[],
+    );
     assert!(!out.status.success());
     let err = text(&out.stderr);
     assert!(err.contains("email:") && err.contains("password:"), "{err}");
 
-    let out = run(dir.path(), &["user", "set-password", "ops", "--password-stdin"], "another long passphrase\n", &[]);
+    let out = run(
+        dir.path(),
+        &["user", "set-password", "ops", "--password-stdin"],
+        "another long passphrase\n",
+        &[],
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let out = run(dir.path(), &["user", "set-password", "ghost", "--password-stdin"], "another long passphrase\n", &[]);
+    let out = run(
+        dir.path(),
+        &["user", "set-password", "ghost", "--password-stdin"],
+        "another long passphrase\n",
+        &[],
+    );
     assert!(text(&out.stderr).contains("no account is named ghost"));
 }
 
@@ -69,7 +97,13 @@ fn a_bad_setting_stops_start_up_naming_the_key() {
 #[test]
 fn every_command_has_help() {
     let dir = tempfile::tempdir().unwrap();
-    for args in [&["--help"][..], &["serve", "--help"], &["migrate", "--help"], &["user", "create", "--help"], &["user", "set-password", "--help"]] {
+    for args in [
+        &["--help"][..],
+        &["serve", "--help"],
+        &["migrate", "--help"],
+        &["user", "create", "--help"],
+        &["user", "set-password", "--help"],
+    ] {
         let out = run(dir.path(), args, "", &[]);
         assert!(out.status.success(), "{args:?}");
         assert!(text(&out.stdout).contains("Usage:"), "{args:?}");

@@ -46,7 +46,8 @@ pub struct TestApp {
 }
 
 fn postgres_admin_url() -> String {
-    std::env::var("BP_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+    std::env::var("BP_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
 }
 
 /// A fresh PostgreSQL database for one test, or `None` (skipped) when no
@@ -65,7 +66,10 @@ async fn fresh_postgres_database() -> Option<(String, String)> {
         }
     };
     let name = format!("bp_t_{}", uuid::Uuid::new_v4().simple());
-    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.expect("create test database");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .await
+        .expect("create test database");
     let mut url = url::Url::parse(&admin_url).expect("BP_TEST_POSTGRES_URL is a URL");
     url.set_path(&format!("/{name}"));
     Some((url.to_string(), name))
@@ -134,7 +138,12 @@ impl TestApp {
     }
 
     /// Signs `client` in through the login server function.
-    pub async fn login(&self, client: &reqwest::Client, username: &str, password: &str) -> reqwest::Response {
+    pub async fn login(
+        &self,
+        client: &reqwest::Client,
+        username: &str,
+        password: &str,
+    ) -> reqwest::Response {
         client
             .post(self.url("/rpc/login"))
             .form(&[("username", username), ("password", password)])
@@ -146,7 +155,12 @@ impl TestApp {
     pub async fn signed_in(&self, username: &str) -> reqwest::Client {
         let client = self.browser();
         let res = self.login(&client, username, PASSWORD).await;
-        assert_eq!(res.status(), 200, "sign-in of {username} failed: {}", res.text().await.unwrap_or_default());
+        assert_eq!(
+            res.status(),
+            200,
+            "sign-in of {username} failed: {}",
+            res.text().await.unwrap_or_default()
+        );
         client
     }
 
@@ -165,7 +179,9 @@ impl TestApp {
         if let Some(name) = self.pg_database {
             use sqlx::Connection;
             if let Ok(mut conn) = sqlx::PgConnection::connect(&postgres_admin_url()).await {
-                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut conn).await;
+                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(&mut conn)
+                    .await;
             }
         }
     }

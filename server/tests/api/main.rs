@@ -2,6 +2,8 @@
 //! fresh database, SQLite and PostgreSQL alike, and talks HTTP to it.
 //! One binary for all of them (faster to link); modules mirror the routes.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod helpers;
 
 mod cli;

@@ -12,7 +12,8 @@ async fn profile_reads_and_edits_contact_details(backend: Backend) {
     let alice = app.create_user("alice", Role::User).await;
     let client = app.signed_in("alice").await;
 
-    let profile: Value = client.get(app.url("/api/v1/users/profile/")).send().await.unwrap().json().await.unwrap();
+    let profile: Value =
+        client.get(app.url("/api/v1/users/profile/")).send().await.unwrap().json().await.unwrap();
     assert_eq!(profile["id"], alice.id.to_string());
     assert_eq!(profile["username"], "alice");
     assert_eq!(profile["source"], "local");
@@ -32,7 +33,8 @@ async fn profile_reads_and_edits_contact_details(backend: Backend) {
     assert_eq!(res.status(), 400);
     let body: Value = res.json().await.unwrap();
     assert!(body["phone"][0].as_str().unwrap().contains("country code"), "{body}");
-    let profile: Value = client.get(app.url("/api/v1/users/profile")).send().await.unwrap().json().await.unwrap();
+    let profile: Value =
+        client.get(app.url("/api/v1/users/profile")).send().await.unwrap().json().await.unwrap();
     assert_eq!(profile["wechat"], "", "nothing saved when one field is bad");
 
     // Without the trailing slash too.
@@ -45,7 +47,8 @@ async fn profile_reads_and_edits_contact_details(backend: Backend) {
     assert_eq!(res.status(), 200);
     let saved: Value = res.json().await.unwrap();
     assert_eq!(saved["phone"], "+8613800138000");
-    let profile: Value = client.get(app.url("/api/v1/users/profile/")).send().await.unwrap().json().await.unwrap();
+    let profile: Value =
+        client.get(app.url("/api/v1/users/profile/")).send().await.unwrap().json().await.unwrap();
     assert_eq!(profile["phone"], "+8613800138000");
     assert_eq!(profile["name"], "Alice A.");
 
@@ -58,7 +61,10 @@ async fn profile_reads_and_edits_contact_details(backend: Backend) {
         .unwrap();
     assert_eq!(res.status(), 200);
     let profile: Value = res.json().await.unwrap();
-    assert_eq!((profile["username"].as_str(), profile["role"].as_str()), (Some("alice"), Some("user")));
+    assert_eq!(
+        (profile["username"].as_str(), profile["role"].as_str()),
+        (Some("alice"), Some("user"))
+    );
 
     let res = client
         .patch(app.url("/api/v1/users/profile/"))
@@ -68,7 +74,10 @@ async fn profile_reads_and_edits_contact_details(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(res.status(), 400);
-    assert!(res.json::<Value>().await.unwrap()["detail"].as_str().unwrap().contains("not valid JSON"));
+    assert!(res.json::<Value>().await.unwrap()["detail"]
+        .as_str()
+        .unwrap()
+        .contains("not valid JSON"));
     app.finish().await;
 }
 

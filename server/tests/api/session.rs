@@ -26,7 +26,10 @@ async fn sign_in_sets_a_safe_cookie_and_sign_out_ends_the_session(backend: Backe
     assert_eq!(res.status(), 200);
     let cookies = set_cookies(&res);
     let cookie = cookies.iter().find(|c| c.starts_with("bp_session=")).expect("session cookie");
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"),
+        "{cookie}"
+    );
     let token = cookie.trim_start_matches("bp_session=").split(';').next().unwrap().to_owned();
     assert!(token.len() >= 22, "at least 128 bits: {token}");
     assert_eq!(res.json::<String>().await.unwrap(), "/profile");
@@ -81,7 +84,11 @@ async fn every_sign_in_gets_a_new_session(backend: Backend) {
         .send()
         .await
         .unwrap();
-    assert_eq!(stale.json::<serde_json::Value>().await.unwrap(), serde_json::Value::Null, "the replaced session ended");
+    assert_eq!(
+        stale.json::<serde_json::Value>().await.unwrap(),
+        serde_json::Value::Null,
+        "the replaced session ended"
+    );
     assert_eq!(app.whoami(&client).await.as_deref(), Some("carol"));
     app.finish().await;
 }

@@ -23,7 +23,17 @@ async fn the_setup_link_creates_one_admin_once(backend: Backend) {
     let valid = |t: String| {
         let client = client.clone();
         let url = app.url("/rpc/setup_token_valid");
-        async move { client.post(url).form(&[("token", t)]).send().await.unwrap().json::<bool>().await.unwrap() }
+        async move {
+            client
+                .post(url)
+                .form(&[("token", t)])
+                .send()
+                .await
+                .unwrap()
+                .json::<bool>()
+                .await
+                .unwrap()
+        }
     };
     assert!(valid(token.clone()).await);
     assert!(!valid("forged".into()).await);
@@ -55,7 +65,8 @@ async fn the_setup_link_creates_one_admin_once(backend: Backend) {
     assert_eq!(app.core.issue_setup_token().await.unwrap(), None, "an admin exists: no more links");
 
     let admin = app.signed_in("boss").await;
-    let me: Value = admin.get(app.url("/api/v1/users/profile/")).send().await.unwrap().json().await.unwrap();
+    let me: Value =
+        admin.get(app.url("/api/v1/users/profile/")).send().await.unwrap().json().await.unwrap();
     assert_eq!(me["role"], "admin");
     app.finish().await;
 }

@@ -28,8 +28,14 @@ async fn admins_list_create_and_edit_accounts(backend: Backend) {
     assert!(page["next"].as_str().unwrap().contains("offset=1"));
     assert_eq!(page["previous"], Value::Null);
     // `_` in a search is a character, not a wildcard.
-    let page: Value =
-        client.get(app.url("/api/v1/users/users/?search=n_")).send().await.unwrap().json().await.unwrap();
+    let page: Value = client
+        .get(app.url("/api/v1/users/users/?search=n_"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(page["count"], 1);
 
     let res = client
@@ -74,8 +80,18 @@ async fn admins_list_create_and_edit_accounts(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(res.status(), 200);
-    let edited: Value = client.get(app.url(&format!("/api/v1/users/users/{id}"))).send().await.unwrap().json().await.unwrap();
-    assert_eq!((edited["is_active"].as_bool(), edited["comment"].as_str()), (Some(false), Some("left the team")));
+    let edited: Value = client
+        .get(app.url(&format!("/api/v1/users/users/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (edited["is_active"].as_bool(), edited["comment"].as_str()),
+        (Some(false), Some("left the team"))
+    );
     assert_eq!(app.whoami(&newone).await, None, "a deactivated account loses its sessions");
 
     let res = client
@@ -85,7 +101,11 @@ async fn admins_list_create_and_edit_accounts(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(res.status(), 400, "an admin cannot lock themselves out");
-    let res = client.get(app.url(&format!("/api/v1/users/users/{}/", uuid::Uuid::new_v4()))).send().await.unwrap();
+    let res = client
+        .get(app.url(&format!("/api/v1/users/users/{}/", uuid::Uuid::new_v4())))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 404);
     app.finish().await;
 }
