@@ -150,7 +150,8 @@ impl Config {
             figment = figment.merge(Toml::file(path));
         }
         // BP_TEST_* variables belong to the test suite, not to the server.
-        let env = Env::prefixed("BP_").filter(|key| !key.as_str().starts_with("test_"));
+        let env = Env::prefixed("BP_")
+            .filter(|key| !key.as_str().to_ascii_lowercase().starts_with("test_"));
         Self::extract(figment.merge(env))
     }
 
