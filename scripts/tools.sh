@@ -85,6 +85,7 @@ ensure_build_tools() {
 
 ensure_test_tools() {
   command -v chromium >/dev/null || apt_install chromium
+  command -v oathtool >/dev/null || apt_install oathtool
   [ -d "$ROOT/end2end/node_modules/playwright-core" ] \
     || { log "installing the browser-test packages"; (cd "$ROOT/end2end" && npm ci --no-audit --no-fund --loglevel=error); }
 }

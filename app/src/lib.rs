@@ -4,9 +4,11 @@
 
 pub mod auth;
 pub mod common;
+pub mod mfa;
 pub mod profile;
 #[cfg(feature = "ssr")]
 pub mod server_ctx;
+pub mod settings;
 pub mod shell;
 pub mod ui;
 pub mod users;
@@ -47,9 +49,16 @@ pub fn App() -> impl IntoView {
             <Routes fallback=|| view! { <NotFound /> }>
                 <Route path=path!("/login") view=auth::login::LoginPage />
                 <Route path=path!("/setup") view=auth::setup::SetupPage />
+                <Route path=path!("/mfa") view=mfa::step::MfaStepPage />
+                <Route path=path!("/otp/bind") view=mfa::bind::BindTotpPage />
                 <ParentRoute path=path!("") view=shell::Shell>
                     <Route path=path!("") view=|| view! { <Redirect path="/profile" /> } />
                     <Route path=path!("/profile") view=profile::page::ProfilePage />
+                    <Route path=path!("/admin/security") view=|| view! {
+                        <shell::AdminOnly>
+                            <settings::page::SecuritySettingsPage />
+                        </shell::AdminOnly>
+                    } />
                     <Route path=path!("/admin/users") view=|| view! {
                         <shell::AdminOnly>
                             <users::page::UsersPage />

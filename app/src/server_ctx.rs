@@ -5,7 +5,9 @@
 use crate::auth::model::{ClientInfo, SessionCtx};
 use crate::auth::port::{AuthPort, SetCookie};
 use crate::common::AppError;
+use crate::mfa::port::MfaPort;
 use crate::profile::port::ProfilePort;
+use crate::settings::port::SettingsPort;
 use crate::users::port::UsersPort;
 use http::request::Parts;
 use leptos::prelude::*;
@@ -17,19 +19,31 @@ pub struct Services {
     pub auth: Arc<dyn AuthPort>,
     pub profile: Arc<dyn ProfilePort>,
     pub users: Arc<dyn UsersPort>,
+    pub mfa: Arc<dyn MfaPort>,
+    pub settings: Arc<dyn SettingsPort>,
 }
 
 pub fn services() -> Result<Services, AppError> {
     use_context::<Services>().ok_or(AppError::Internal)
 }
 
-/// The session of the request being served, if it carried a valid one.
-pub fn current_session() -> Option<SessionCtx> {
+/// The session of the request being served, at whatever stage of sign-in.
+pub fn any_session() -> Option<SessionCtx> {
     use_context::<Parts>().and_then(|parts| parts.extensions.get::<SessionCtx>().cloned())
+}
+
+/// The session of the request, if it is fully signed in.
+pub fn current_session() -> Option<SessionCtx> {
+    any_session().filter(SessionCtx::is_full)
 }
 
 pub fn require_session() -> Result<SessionCtx, AppError> {
     current_session().ok_or(AppError::Unauthenticated)
+}
+
+/// A session at one of `stages` (the MFA step, binding during set-up).
+pub fn require_stage(stages: &[crate::auth::model::SessionStage]) -> Result<SessionCtx, AppError> {
+    any_session().filter(|s| stages.contains(&s.stage)).ok_or(AppError::Unauthenticated)
 }
 
 pub fn require_admin() -> Result<SessionCtx, AppError> {

@@ -65,12 +65,48 @@ pub fn TextField(
 /// A banner for a whole-form message.
 #[component]
 pub fn Banner(#[prop(into)] kind: String, children: Children) -> impl IntoView {
-    view! { <div class=format!("banner banner-{kind}") role="status">{children()}</div> }
+    // Errors interrupt (alert); everything else is announced politely (status).
+    let role = if kind == "error" { "alert" } else { "status" };
+    view! { <div class=format!("banner banner-{kind}") role=role>{children()}</div> }
 }
 
 /// The value of an input, or empty when the element is not mounted.
 pub fn input_value(node: &NodeRef<html::Input>) -> String {
     node.get_untracked().map(|el| el.value()).unwrap_or_default()
+}
+
+/// Puts `text` on the clipboard (no-op on the server).
+pub fn copy_to_clipboard(text: &str) {
+    #[cfg(feature = "hydrate")]
+    if let Some(window) = web_sys::window() {
+        let _ = window.navigator().clipboard().write_text(text);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = text;
+}
+
+/// Opens the browser's print dialog.
+pub fn print_page() {
+    #[cfg(feature = "hydrate")]
+    if let Some(window) = web_sys::window() {
+        let _ = window.print();
+    }
+}
+
+/// A button that copies `text` and says so for a moment.
+#[component]
+pub fn CopyButton(
+    #[prop(into)] text: Signal<String>,
+    #[prop(into)] label: String,
+) -> impl IntoView {
+    let copied = RwSignal::new(false);
+    let aria = format!("Copy {}", label.to_lowercase());
+    view! {
+        <button type="button" class="btn btn-small" aria-label=aria
+            on:click=move |_| { copy_to_clipboard(&text.get_untracked()); copied.set(true); }>
+            {move || if copied.get() { "Copied".to_owned() } else { label.clone() }}
+        </button>
+    }
 }
 
 /// Percent-encodes a value for a URL query string.

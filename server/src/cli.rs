@@ -44,6 +44,13 @@ pub enum UserCommand {
     Create(CreateUser),
     /// Replace an account's password (read from standard input) and end its sessions.
     SetPassword(SetPassword),
+    /// Lift the password and MFA blocks that failed attempts put on an account.
+    Unlock(Unlock),
+}
+
+#[derive(Args, Debug)]
+pub struct Unlock {
+    pub username: String,
 }
 
 #[derive(Args, Debug)]
@@ -105,6 +112,15 @@ async fn user_command(core: &SharedCore, cmd: UserCommand) -> anyhow::Result<()>
             let valid = new.validate().map_err(explain)?;
             let user = core.create_account(valid).await.map_err(explain)?;
             println!("created {} {} ({})", user.role, user.username, user.id);
+            Ok(())
+        }
+        UserCommand::Unlock(args) => {
+            let user = crate::users::store::find_by_username(&core.db, &args.username)
+                .await
+                .map_err(explain)?
+                .ok_or_else(|| anyhow::anyhow!("no account is named {}", args.username))?;
+            core.unlock_account(&user).await.map_err(explain)?;
+            println!("{} is no longer blocked", user.username);
             Ok(())
         }
         UserCommand::SetPassword(args) => {

@@ -2,7 +2,9 @@
 
 use crate::clock::SharedClock;
 use crate::config::{Config, SecretKey};
+use crate::crypto::Sealer;
 use crate::db::Db;
+use crate::mfa::MfaMethod;
 use crate::password::PasswordHasherPool;
 use std::sync::Arc;
 
@@ -13,6 +15,9 @@ pub struct Core {
     pub config: Arc<Config>,
     /// Encrypts recoverable secrets at rest (TOTP seeds, access-key secrets).
     pub secret_key: SecretKey,
+    pub sealer: Sealer,
+    /// Every kind of second factor the server knows.
+    pub mfa: Vec<Box<dyn MfaMethod>>,
 }
 
 pub type SharedCore = Arc<Core>;

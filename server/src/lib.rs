@@ -11,8 +11,10 @@ pub mod crypto;
 pub mod db;
 pub mod error;
 pub mod http;
+pub mod mfa;
 pub mod password;
 pub mod profile;
+pub mod settings;
 pub mod users;
 
 use crate::clock::SharedClock;
@@ -30,7 +32,16 @@ pub async fn build_core(config: Config, clock: SharedClock) -> anyhow::Result<Sh
         .context("cannot open the database (configuration key `database_url`)")?;
     db.migrate().await.context("cannot apply the database migrations")?;
     let hasher = password::PasswordHasherPool::new(config.hash_concurrency)?;
-    Ok(Arc::new(Core { db, clock, hasher, config: Arc::new(config), secret_key }))
+    let sealer = crypto::Sealer::new(secret_key.bytes());
+    Ok(Arc::new(Core {
+        db,
+        clock,
+        hasher,
+        config: Arc::new(config),
+        secret_key,
+        sealer,
+        mfa: mfa::methods(),
+    }))
 }
 
 /// Serves until `shutdown` completes.

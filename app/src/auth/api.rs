@@ -33,12 +33,14 @@ pub async fn login(
             }
             let auth = services()?.auth;
             // A new sign-in never reuses the session it replaces.
-            if let Some(previous) = current_session() {
+            if let Some(previous) = any_session() {
                 auth.logout(&previous).await?;
             }
-            let cookie = auth.login(&client_info(), username.trim(), &password).await?;
+            let next = super::model::safe_next_path(next.as_deref());
+            let (cookie, destination) =
+                auth.login(&client_info(), username.trim(), &password, &next).await?;
             set_cookie(cookie);
-            Ok(super::model::safe_next_path(next.as_deref()))
+            Ok(destination)
         }
         .await,
     )
@@ -49,7 +51,7 @@ pub async fn logout() -> Result<(), AppError> {
     use crate::server_ctx::*;
     with_status(
         async {
-            if let Some(session) = current_session() {
+            if let Some(session) = any_session() {
                 let cookie = services()?.auth.logout(&session).await?;
                 set_cookie(cookie);
             }

@@ -65,12 +65,52 @@ mod ssr {
     use super::CurrentUser;
     use uuid::Uuid;
 
+    /// How far a sign-in has got.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum SessionStage {
+        /// Signed in with every factor required.
+        Full,
+        /// The password was right; a second factor is pending.
+        Mfa,
+        /// MFA is required but none is bound: binding one is all it may do.
+        MfaSetup,
+    }
+
+    impl SessionStage {
+        pub fn as_str(self) -> &'static str {
+            match self {
+                SessionStage::Full => "full",
+                SessionStage::Mfa => "mfa",
+                SessionStage::MfaSetup => "mfa_setup",
+            }
+        }
+
+        pub fn parse(s: &str) -> Self {
+            match s {
+                "full" => SessionStage::Full,
+                "mfa_setup" => SessionStage::MfaSetup,
+                // Anything unknown is treated as the most restricted useful state.
+                _ => SessionStage::Mfa,
+            }
+        }
+    }
+
     /// Put into the request's extensions by the server when a valid session
     /// cookie came with the request.
     #[derive(Debug, Clone)]
     pub struct SessionCtx {
         pub session_id: Uuid,
         pub user: CurrentUser,
+        pub stage: SessionStage,
+        /// Re-authenticated until this time (ms since the epoch), and how.
+        pub confirmed_until: i64,
+        pub confirmed_with: String,
+    }
+
+    impl SessionCtx {
+        pub fn is_full(&self) -> bool {
+            self.stage == SessionStage::Full
+        }
     }
 
     /// Facts about the client, put into the request's extensions by the server.

@@ -9,13 +9,15 @@ pub struct SetCookie(pub String);
 
 #[async_trait::async_trait]
 pub trait AuthPort: Send + Sync {
-    /// Checks the password and opens a new session.
+    /// Checks the password and opens a new session (fully signed in, or at
+    /// the MFA step); returns the cookie and where the browser goes next.
     async fn login(
         &self,
         client: &ClientInfo,
         username: &str,
         password: &str,
-    ) -> Result<SetCookie, AppError>;
+        next: &str,
+    ) -> Result<(SetCookie, String), AppError>;
 
     /// Ends the session server-side and returns the cookie that clears it.
     async fn logout(&self, session: &SessionCtx) -> Result<SetCookie, AppError>;

@@ -32,8 +32,13 @@ pub enum AppError {
     /// The request came from another site or lacked a valid origin.
     #[error("The request was refused by the cross-site request check.")]
     CrossSite,
-    #[error("Too many attempts. Try again later.")]
-    RateLimited,
+    /// Too many failures: the message says until when.
+    #[error("{message}")]
+    RateLimited { message: String },
+    /// A sensitive action needs a fresh proof of identity first
+    /// (`code` is `password` or `mfa`); the client confirms and retries.
+    #[error("Confirm it is you to continue.")]
+    ConfirmRequired { code: String },
     /// Something broke on the server. Details are in the server log only.
     #[error("Something went wrong on the server. Please try again.")]
     Internal,
@@ -83,7 +88,8 @@ impl AppError {
             AppError::NotFound => 404,
             AppError::Invalid { .. } => 400,
             AppError::Conflict { .. } => 409,
-            AppError::RateLimited => 429,
+            AppError::RateLimited { .. } => 429,
+            AppError::ConfirmRequired { .. } => 412,
             AppError::Internal => 500,
             AppError::Transport(_) => 502,
         }
@@ -99,7 +105,8 @@ impl AppError {
             AppError::Invalid { .. } => "invalid",
             AppError::Conflict { .. } => "conflict",
             AppError::CrossSite => "csrf_failed",
-            AppError::RateLimited => "throttled",
+            AppError::RateLimited { .. } => "throttled",
+            AppError::ConfirmRequired { .. } => "user_confirm_required",
             AppError::Internal => "error",
             AppError::Transport(_) => "transport",
         }

@@ -36,17 +36,13 @@ pub fn ProfilePage() -> impl IntoView {
 
 #[component]
 fn ProfileView(profile: Profile, save: ServerAction<UpdateProfile>) -> impl IntoView {
-    let mfa_state = if profile.is_otp_secret_key_bound || profile.is_face_code_set {
-        "Bound"
-    } else {
-        "Not bound"
-    };
     let mfa_level = match profile.mfa_level {
         2 => "Required by an administrator",
         1 => "On",
         _ => "Off",
     };
     let rows: Vec<(&'static str, String)> = vec![
+        ("Multi-factor authentication", mfa_level.to_owned()),
         ("Username", profile.username.clone()),
         ("Name", profile.name.clone()),
         ("Email", profile.email.clone()),
@@ -76,17 +72,7 @@ fn ProfileView(profile: Profile, save: ServerAction<UpdateProfile>) -> impl Into
                 }).collect_view()}
             </dl>
         </section>
-        <section class="card" aria-labelledby="auth-title">
-            <h2 id="auth-title">"Authentication"</h2>
-            <dl class="facts">
-                <div class="fact"><dt>"Multi-factor authentication"</dt><dd data-testid="mfa-state">{mfa_level}</dd></div>
-                <div class="fact"><dt>"Authenticator app (TOTP)"</dt>
-                    <dd>{if profile.is_otp_secret_key_bound { "Bound" } else { "Not bound" }}</dd></div>
-                <div class="fact"><dt>"Face recognition"</dt>
-                    <dd>{if profile.is_face_code_set { "Enrolled" } else { "Not enrolled" }}</dd></div>
-                <div class="fact"><dt>"Second factors"</dt><dd>{mfa_state}</dd></div>
-            </dl>
-        </section>
+        <crate::mfa::panel::MfaPanel account=profile.username.clone() />
         <ContactForm profile=profile save=save />
     }
 }

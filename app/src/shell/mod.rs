@@ -16,6 +16,7 @@ pub struct UserCtx(pub Resource<Result<Option<CurrentUser>, AppError>>);
 pub fn Shell() -> impl IntoView {
     let user = Resource::new(|| (), |_| session_user());
     provide_context(UserCtx(user));
+    crate::mfa::confirm::provide_confirm();
     let nav_open = RwSignal::new(false);
     let location = use_location();
     // Close the phone menu after every navigation.
@@ -62,7 +63,10 @@ pub fn Shell() -> impl IntoView {
                         let admin = matches!(user.await, Ok(Some(u)) if u.is_admin());
                         admin.then(|| view! {
                             <p class="nav-heading">"Administration"</p>
-                            <ul><li><A href="/admin/users">"Users"</A></li></ul>
+                            <ul>
+                                <li><A href="/admin/users">"Users"</A></li>
+                                <li><A href="/admin/security">"Security settings"</A></li>
+                            </ul>
                         })
                     })}
                 </Transition>
@@ -70,6 +74,7 @@ pub fn Shell() -> impl IntoView {
             <main id="main" class="content" tabindex="-1">
                 <Outlet />
             </main>
+            <crate::mfa::confirm::ConfirmHost />
         </div>
     }
 }

@@ -4,6 +4,9 @@
 pub mod csrf;
 pub mod events;
 pub mod extract;
+pub mod lockout;
+pub mod rest;
 pub mod service;
 pub mod session;
 pub mod setup;
+pub mod tokens;

@@ -1,22 +1,28 @@
-//! Signing in with a password, signing out, and the first-admin setup.
+//! Signing in with a password (with the lockout), the stage a sign-in
+//! reaches, signing out, and the first-admin setup.
 
 use super::events::{self, AuthEvent, Channel};
-use super::session::{self, Lifetimes};
+use super::lockout::{self, AfterFailure, Limit};
+use super::session::{self, Lifetimes, NewSession};
 use crate::core::Core;
 use crate::error::OrInternal;
 use crate::users::store::{self, UserRow};
-use app::auth::model::{ClientInfo, SessionCtx};
+use app::auth::model::{ClientInfo, SessionCtx, SessionStage};
 use app::auth::port::{AuthPort, SetCookie};
 use app::auth::setup::SetupForm;
 use app::auth::Role;
 use app::common::validate::{Email, NewPassword, PersonName, Username};
 use app::common::AppError;
+use app::settings::model::SecuritySettings;
 use app::users::model::ValidNewUser;
 
 /// One answer for an unknown user and a wrong password, so the sign-in page
-/// tells nobody which accounts exist.
-fn bad_credentials() -> AppError {
-    AppError::Denied { message: "The username or password is incorrect.".into() }
+/// tells nobody which accounts exist (unknown names are counted too).
+fn bad_credentials(tries_left: u32) -> AppError {
+    let tries = if tries_left == 1 { "1 try".to_owned() } else { format!("{tries_left} tries") };
+    AppError::Denied {
+        message: format!("The username or password is incorrect. {tries} left before sign-in is blocked for a while."),
+    }
 }
 
 impl Core {
@@ -27,8 +33,9 @@ impl Core {
         }
     }
 
-    /// Checks a username and password. The work done is the same whether the
-    /// account exists or not: an unknown name is checked against a dummy hash.
+    /// Checks a username and password, with the lockout. The work done is
+    /// the same whether the account exists or not: an unknown name is
+    /// checked against a dummy hash and counted against the same limits.
     pub async fn check_password(
         &self,
         client: &ClientInfo,
@@ -37,12 +44,17 @@ impl Core {
         password: &str,
     ) -> Result<UserRow, AppError> {
         let now = self.now();
-        let user = match Username::parse(username) {
-            Ok(name) => store::find_by_username(&self.db, name.as_str()).await?,
-            Err(_) => None,
+        let policy = self.security().await?;
+        let user_key = lockout::password_key(username);
+        let ip_key = client.ip.as_deref().map(lockout::ip_key);
+        let user_limit = Limit {
+            count: policy.login_limit_count,
+            block_secs: i64::from(policy.login_limit_minutes) * 60,
         };
-        let stored = user.as_ref().and_then(|u| u.password_hash.as_deref());
-        let matched = self.hasher.verify(password, stored).await.or_internal()?;
+        let ip_limit = Limit {
+            count: policy.ip_limit_count,
+            block_secs: i64::from(policy.ip_limit_minutes) * 60,
+        };
         let event = |user: Option<&UserRow>, success, reason| AuthEvent {
             user_id: user.map(|u| u.id),
             username,
@@ -51,6 +63,22 @@ impl Core {
             success,
             reason,
         };
+
+        let mut blocked = lockout::blocked_until(&self.db, &user_key, now).await?;
+        if let Some(ip_key) = &ip_key {
+            blocked = blocked.max(lockout::blocked_until(&self.db, ip_key, now).await?);
+        }
+        if let Some(until) = blocked {
+            events::record(&self.db, event(None, false, "blocked"), client, now).await?;
+            return Err(lockout::blocked(until));
+        }
+
+        let user = match Username::parse(username) {
+            Ok(name) => store::find_by_username(&self.db, name.as_str()).await?,
+            Err(_) => None,
+        };
+        let stored = user.as_ref().and_then(|u| u.password_hash.as_deref());
+        let matched = self.hasher.verify(password, stored).await.or_internal()?;
         let user = match user {
             Some(user) if matched => user,
             other => {
@@ -61,7 +89,19 @@ impl Core {
                     now,
                 )
                 .await?;
-                return Err(bad_credentials());
+                let mut after =
+                    lockout::record_failure(&self.db, &user_key, user_limit, now).await?;
+                if let Some(ip_key) = &ip_key {
+                    if let AfterFailure::BlockedUntil(t) =
+                        lockout::record_failure(&self.db, ip_key, ip_limit, now).await?
+                    {
+                        after = AfterFailure::BlockedUntil(t);
+                    }
+                }
+                return Err(match after {
+                    AfterFailure::TriesLeft(n) => bad_credentials(n),
+                    AfterFailure::BlockedUntil(until) => lockout::blocked(until),
+                });
             }
         };
         if !user.usable_at(now) {
@@ -73,25 +113,53 @@ impl Core {
                         .into(),
             });
         }
+        lockout::clear(&self.db, &user_key).await?;
         events::record(&self.db, event(Some(&user), true, ""), client, now).await?;
         Ok(user)
     }
 
-    /// Opens a browser session for a user whose factors are all proven.
+    /// Opens a browser session at `stage`; only a full one counts as signed in.
     pub async fn open_browser_session(
         &self,
         user: &UserRow,
         client: &ClientInfo,
+        stage: SessionStage,
+        factors: &str,
     ) -> Result<SetCookie, AppError> {
         let now = self.now();
         let lifetimes = self.session_lifetimes();
-        let opened = session::open(&self.db, user.id, client, "password", now, &lifetimes).await?;
-        store::set_last_login(&self.db, user.id, now).await?;
-        Ok(SetCookie(session::set_cookie_header(
-            self.config.https(),
-            &opened.token,
-            lifetimes.max_secs,
-        )))
+        let lifetime_secs = if stage == SessionStage::Full {
+            lifetimes.max_secs
+        } else {
+            session::PENDING_MFA_SECS
+        };
+        let confirmed_with = if factors.contains(',') { "mfa" } else { "password" };
+        let new = NewSession {
+            stage,
+            channel: "browser",
+            factors,
+            lifetime_secs,
+            // Having just proven the factors counts as a confirmation.
+            confirmed_secs: SecuritySettings::PASSWORD_CONFIRM_SECS,
+            confirmed_with,
+        };
+        let opened = session::open(&self.db, user.id, client, &new, now).await?;
+        if stage == SessionStage::Full {
+            store::set_last_login(&self.db, user.id, now).await?;
+        }
+        Ok(SetCookie(session::set_cookie_header(self.config.https(), &opened.token, lifetime_secs)))
+    }
+
+    /// What a correct password leads to: the full session, the MFA step, or
+    /// (MFA required, none bound) the binding page.
+    pub async fn stage_after_password(&self, user: &UserRow) -> Result<SessionStage, AppError> {
+        if !self.active_mfa(user).await?.is_empty() {
+            return Ok(SessionStage::Mfa);
+        }
+        if self.mfa_forced(user).await? {
+            return Ok(SessionStage::MfaSetup);
+        }
+        Ok(SessionStage::Full)
     }
 
     /// Creates a setup token when no administrator exists yet, for the link
@@ -115,9 +183,18 @@ impl AuthPort for Core {
         client: &ClientInfo,
         username: &str,
         password: &str,
-    ) -> Result<SetCookie, AppError> {
+        next: &str,
+    ) -> Result<(SetCookie, String), AppError> {
         let user = self.check_password(client, Channel::Browser, username, password).await?;
-        self.open_browser_session(&user, client).await
+        let stage = self.stage_after_password(&user).await?;
+        let cookie = self.open_browser_session(&user, client, stage, "password").await?;
+        let encoded: String = url::form_urlencoded::byte_serialize(next.as_bytes()).collect();
+        let destination = match stage {
+            SessionStage::Full => next.to_owned(),
+            SessionStage::Mfa => format!("/mfa?next={encoded}"),
+            SessionStage::MfaSetup => "/otp/bind?setup=1".to_owned(),
+        };
+        Ok((cookie, destination))
     }
 
     async fn logout(&self, session: &SessionCtx) -> Result<SetCookie, AppError> {

@@ -9,7 +9,7 @@ use crate::db::Db;
 use crate::error::OrInternal;
 use crate::on_db;
 use crate::users::store::{self, UserRow};
-use app::auth::model::ClientInfo;
+use app::auth::model::{ClientInfo, SessionCtx, SessionStage};
 use app::common::{AppError, Timestamp};
 use uuid::Uuid;
 
@@ -18,12 +18,50 @@ use uuid::Uuid;
 const TOUCH_AFTER_MS: i64 = 60_000;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
-struct SessionRow {
-    id: Uuid,
-    user_id: Uuid,
-    last_seen_at: i64,
-    expires_at: i64,
+pub struct SessionRow {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub last_seen_at: i64,
+    pub expires_at: i64,
+    pub stage: String,
+    pub channel: String,
+    pub factors: String,
+    pub confirmed_until: i64,
+    pub confirmed_with: String,
+    pub mfa_passed: bool,
 }
+
+impl SessionRow {
+    pub fn stage(&self) -> SessionStage {
+        SessionStage::parse(&self.stage)
+    }
+
+    pub fn ctx(&self, user: &UserRow) -> SessionCtx {
+        SessionCtx {
+            session_id: self.id,
+            user: user.current_user(),
+            stage: self.stage(),
+            confirmed_until: self.confirmed_until,
+            confirmed_with: self.confirmed_with.clone(),
+        }
+    }
+}
+
+/// Who the session is for and how long it may live.
+pub struct NewSession<'a> {
+    pub stage: SessionStage,
+    pub channel: &'a str,
+    /// Comma-separated factors proven, e.g. `password,otp`.
+    pub factors: &'a str,
+    /// The absolute lifetime; a pending MFA state gets far less than a session.
+    pub lifetime_secs: i64,
+    /// A fresh sign-in counts as a password confirmation for this long.
+    pub confirmed_secs: i64,
+    pub confirmed_with: &'a str,
+}
+
+/// How long the half-signed state (password right, MFA pending) may last.
+pub const PENDING_MFA_SECS: i64 = 600;
 
 /// A session that was just opened: its id and the token for the cookie.
 pub struct OpenedSession {
@@ -40,23 +78,27 @@ pub async fn open(
     db: &Db,
     user_id: Uuid,
     client: &ClientInfo,
-    factors: &str,
+    new: &NewSession<'_>,
     now: Timestamp,
-    lifetimes: &Lifetimes,
 ) -> Result<OpenedSession, AppError> {
     let id = Uuid::new_v4();
     let token = new_token();
-    let sql = "INSERT INTO sessions (id, token_hash, user_id, created_at, last_seen_at, expires_at, ip, user_agent, factors) \
-               VALUES ($1, $2, $3, $4, $4, $5, $6, $7, $8)";
+    let sql = "INSERT INTO sessions (id, token_hash, user_id, created_at, last_seen_at, expires_at, ip, user_agent, \
+               factors, stage, channel, confirmed_until, confirmed_with) \
+               VALUES ($1, $2, $3, $4, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
     on_db!(db, pool => sqlx::query(sql)
         .bind(id)
         .bind(token_hash(&token))
         .bind(user_id)
         .bind(now.millis())
-        .bind(now.plus_secs(lifetimes.max_secs).millis())
+        .bind(now.plus_secs(new.lifetime_secs).millis())
         .bind(client.ip.as_deref())
         .bind(client.user_agent.as_deref().map(|ua| truncate(ua, 512)))
-        .bind(factors)
+        .bind(new.factors)
+        .bind(new.stage.as_str())
+        .bind(new.channel)
+        .bind(if new.confirmed_secs > 0 { now.plus_secs(new.confirmed_secs).millis() } else { 0 })
+        .bind(new.confirmed_with)
         .execute(pool)
         .await.map(|r| r.rows_affected()))
     .or_internal()?;
@@ -67,17 +109,23 @@ fn truncate(s: &str, max_chars: usize) -> String {
     s.chars().take(max_chars).collect()
 }
 
-/// The live session for `token` and its account, or `None` when the token
-/// is unknown, the session timed out, or the account may no longer sign in.
+const SESSION_COLUMNS: &str = "id, user_id, last_seen_at, expires_at, stage, channel, factors, \
+    confirmed_until, confirmed_with, mfa_passed";
+
+/// The live session for `token` on `channel` and its account, or `None` when
+/// the token is unknown, the session timed out, or the account may no longer
+/// sign in.
 pub async fn resolve(
     db: &Db,
     token: &str,
+    channel: &str,
     now: Timestamp,
     lifetimes: &Lifetimes,
-) -> Result<Option<(Uuid, UserRow)>, AppError> {
-    let sql = "SELECT id, user_id, last_seen_at, expires_at FROM sessions WHERE token_hash = $1";
+) -> Result<Option<(SessionRow, UserRow)>, AppError> {
+    let sql =
+        format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE token_hash = $1 AND channel = $2");
     let hash = token_hash(token);
-    let row = on_db!(db, pool => sqlx::query_as::<_, SessionRow>(sql).bind(&hash).fetch_optional(pool).await)
+    let row = on_db!(db, pool => sqlx::query_as::<_, SessionRow>(&sql).bind(&hash).bind(channel).fetch_optional(pool).await)
         .or_internal()?;
     let Some(row) = row else { return Ok(None) };
     let idle_deadline = row.last_seen_at.saturating_add(lifetimes.idle_secs.saturating_mul(1000));
@@ -94,7 +142,36 @@ pub async fn resolve(
         let sql = "UPDATE sessions SET last_seen_at = $2 WHERE id = $1";
         on_db!(db, pool => sqlx::query(sql).bind(row.id).bind(now.millis()).execute(pool).await.map(|r| r.rows_affected())).or_internal()?;
     }
-    Ok(Some((row.id, user)))
+    Ok(Some((row, user)))
+}
+
+/// Records a re-authentication on the session.
+pub async fn set_confirmed(
+    db: &Db,
+    session_id: Uuid,
+    until: Timestamp,
+    with: &str,
+) -> Result<(), AppError> {
+    let sql = "UPDATE sessions SET confirmed_until = $2, confirmed_with = $3 WHERE id = $1";
+    on_db!(db, pool => sqlx::query(sql).bind(session_id).bind(until.millis()).bind(with).execute(pool).await.map(|r| r.rows_affected()))
+        .or_internal()?;
+    Ok(())
+}
+
+/// The factors a session was opened with (`password,otp`, ...).
+pub async fn factors_of(db: &Db, session_id: Uuid) -> Result<String, AppError> {
+    let sql = "SELECT factors FROM sessions WHERE id = $1";
+    let factors: Option<String> =
+        on_db!(db, pool => sqlx::query_scalar(sql).bind(session_id).fetch_optional(pool).await)
+            .or_internal()?;
+    Ok(factors.unwrap_or_else(|| "password".into()))
+}
+
+/// Marks an API client's pending sign-in as having passed MFA.
+pub async fn set_mfa_passed(db: &Db, session_id: Uuid) -> Result<(), AppError> {
+    let sql = "UPDATE sessions SET mfa_passed = TRUE WHERE id = $1";
+    on_db!(db, pool => sqlx::query(sql).bind(session_id).execute(pool).await.map(|r| r.rows_affected())).or_internal()?;
+    Ok(())
 }
 
 pub async fn end(db: &Db, session_id: Uuid) -> Result<(), AppError> {

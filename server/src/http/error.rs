@@ -46,6 +46,11 @@ impl IntoResponse for ApiError {
                     fields.iter().map(|(k, v)| (k.clone(), json!([v]))).collect();
                 Value::Object(map)
             }
+            AppError::ConfirmRequired { code } => json!({
+                "type": "user_confirm_required",
+                "code": code,
+                "detail": self.error.to_string(),
+            }),
             other => json!({
                 "detail": self.detail.clone().unwrap_or_else(|| other.to_string()),
                 "code": other.code(),

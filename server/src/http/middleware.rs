@@ -6,7 +6,7 @@ use super::error::ApiError;
 use super::AppState;
 use crate::auth::csrf::{is_state_changing, same_site_request};
 use crate::auth::session::{self, read_cookie};
-use app::auth::model::{ClientInfo, SessionCtx};
+use app::auth::model::{ClientInfo, SessionCtx, SessionStage};
 use app::common::AppError;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::middleware::Next;
@@ -27,13 +27,6 @@ pub async fn session_layer(
     req.extensions_mut().insert(client);
     let path = req.uri().path().to_owned();
 
-    if is_state_changing(req.method())
-        && !same_site_request(req.headers(), &config.public_origin(), config.https())
-    {
-        tracing::warn!(path = %path, "refused a cross-site state-changing request");
-        return refusal(&path, AppError::CrossSite);
-    }
-
     let cookie_name = session::cookie_name(config.https());
     let token = req
         .headers()
@@ -42,32 +35,62 @@ pub async fn session_layer(
         .filter_map(|v| v.to_str().ok())
         .find_map(|v| read_cookie(v, cookie_name))
         .map(str::to_owned);
+    if is_state_changing(req.method())
+        && !same_site_request(
+            req.headers(),
+            &config.public_origin(),
+            config.https(),
+            token.is_some(),
+        )
+    {
+        tracing::warn!(path = %path, "refused a cross-site state-changing request");
+        return refusal(&path, AppError::CrossSite);
+    }
+
     let mut stale_cookie = false;
     if let Some(token) = token {
-        match session::resolve(
-            &state.core.db,
-            &token,
-            state.core.now(),
-            &state.core.session_lifetimes(),
-        )
-        .await
+        let core = &state.core;
+        match session::resolve(&core.db, &token, "browser", core.now(), &core.session_lifetimes())
+            .await
         {
-            Ok(Some((session_id, user))) => {
-                req.extensions_mut().insert(SessionCtx { session_id, user: user.current_user() });
+            Ok(Some((row, user))) => {
+                req.extensions_mut().insert(row.ctx(&user));
             }
             Ok(None) => stale_cookie = true,
             Err(err) => return refusal(&path, err),
         }
     }
 
-    let signed_in = req.extensions().get::<SessionCtx>().is_some();
-    if !signed_in && needs_sign_in(&req) {
+    let stage = req.extensions().get::<SessionCtx>().map(|s| s.stage);
+    let signed_in = stage == Some(SessionStage::Full);
+    let page = needs_sign_in(&req);
+    // Half-way through sign-in, the only page is the one for the next step.
+    if let (true, Some(stage)) = (page, stage) {
+        let only = match stage {
+            SessionStage::Mfa => Some("/mfa"),
+            SessionStage::MfaSetup => Some("/otp/bind"),
+            SessionStage::Full => None,
+        };
+        if let Some(only) = only {
+            if req.uri().path() != only {
+                let target = if only == "/otp/bind" { "/otp/bind?setup=1" } else { only };
+                return Redirect::to(target).into_response();
+            }
+        }
+    } else if !signed_in && page {
         let target = req.uri().path_and_query().map_or("/", |pq| pq.as_str());
         let next: String = url::form_urlencoded::byte_serialize(target.as_bytes()).collect();
         return Redirect::to(&format!("/login?next={next}")).into_response();
     }
 
+    // Administrator pages render their refusal for others, with the status to match.
+    let refused_admin_page = page
+        && req.uri().path().starts_with("/admin")
+        && req.extensions().get::<SessionCtx>().is_some_and(|s| s.is_full() && !s.user.is_admin());
     let mut response = next.run(req).await;
+    if refused_admin_page && response.status() == StatusCode::OK {
+        *response.status_mut() = StatusCode::FORBIDDEN;
+    }
     if stale_cookie && !response.headers().contains_key(header::SET_COOKIE) {
         if let Ok(value) = HeaderValue::from_str(&session::clear_cookie_header(config.https())) {
             response.headers_mut().append(header::SET_COOKIE, value);

@@ -55,7 +55,13 @@ impl AppState {
     }
 
     fn services(&self) -> Services {
-        Services { auth: self.core.clone(), profile: self.core.clone(), users: self.core.clone() }
+        Services {
+            auth: self.core.clone(),
+            profile: self.core.clone(),
+            users: self.core.clone(),
+            mfa: self.core.clone(),
+            settings: self.core.clone(),
+        }
     }
 }
 

@@ -5,12 +5,24 @@ use app::common::AppError;
 use app::profile::model::{Profile, ProfileChanges};
 use app::profile::port::ProfilePort;
 
+impl Core {
+    /// The profile with the real state of its second factors.
+    pub async fn profile_of(&self, row: &store::UserRow) -> Result<Profile, AppError> {
+        let mut profile = row.profile();
+        profile.is_otp_secret_key_bound =
+            crate::mfa::store::bound_totp(&self.db, row.id).await?.is_some();
+        profile.mfa_force_enabled = self.mfa_forced(row).await?;
+        profile.mfa_enabled = profile.mfa_force_enabled || !self.active_mfa(row).await?.is_empty();
+        Ok(profile)
+    }
+}
+
 #[async_trait::async_trait]
 impl ProfilePort for Core {
     async fn get_profile(&self, session: &SessionCtx) -> Result<Profile, AppError> {
         let row =
             store::find_by_id(&self.db, session.user.id).await?.ok_or(AppError::Unauthenticated)?;
-        Ok(row.profile())
+        self.profile_of(&row).await
     }
 
     async fn update_profile(
@@ -30,6 +42,6 @@ impl ProfilePort for Core {
             row.wechat = wechat.as_str().to_owned();
         }
         store::save(&self.db, &row).await?;
-        Ok(row.profile())
+        self.profile_of(&row).await
     }
 }

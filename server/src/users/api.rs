@@ -10,14 +10,47 @@ use app::users::model::{NewUser, UserEdit, UserQuery, UserRecord};
 use app::users::port::UsersPort;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::routing::get;
+use axum::routing::{get, patch};
 use axum::{Json, Router};
 use serde::Serialize;
 use uuid::Uuid;
 
 pub fn routes(router: Router<AppState>) -> Router<AppState> {
     let router = route_both(router, "/users/users/", get(list).post(create));
-    route_both(router, "/users/users/{id}/", get(read).patch(edit))
+    let router = route_both(router, "/users/users/{id}/", get(read).patch(edit));
+    let router = route_both(router, "/users/users/{id}/unblock/", patch(unblock).post(unblock));
+    route_both(router, "/users/users/{id}/mfa/reset/", patch(reset_mfa).post(reset_mfa))
+}
+
+async fn target(
+    state: &AppState,
+    caller: &ApiCaller,
+    id: Uuid,
+) -> ApiResult<crate::users::store::UserRow> {
+    caller.require_admin()?;
+    Ok(crate::users::store::find_by_id(&state.core.db, id)
+        .await?
+        .ok_or(app::common::AppError::NotFound)?)
+}
+
+async fn unblock(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<Uuid>,
+) -> ApiResult<StatusCode> {
+    let user = target(&state, &caller, id).await?;
+    state.core.unlock_account(&user).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn reset_mfa(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<Uuid>,
+) -> ApiResult<StatusCode> {
+    let user = target(&state, &caller, id).await?;
+    state.core.reset_mfa(&user).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Serialize)]

@@ -52,6 +52,22 @@ impl Core {
         Ok(user)
     }
 
+    /// Lifts password and MFA blocks on an account (admins, `user unlock`).
+    pub async fn unlock_account(&self, user: &UserRow) -> Result<(), AppError> {
+        crate::auth::lockout::clear(&self.db, &crate::auth::lockout::password_key(&user.username))
+            .await?;
+        crate::auth::lockout::clear(&self.db, &crate::auth::lockout::mfa_key(user.id)).await?;
+        tracing::info!(user = %user.username, "account unblocked");
+        Ok(())
+    }
+
+    /// Removes an account's second factors: it is treated as never bound.
+    pub async fn reset_mfa(&self, user: &UserRow) -> Result<(), AppError> {
+        crate::mfa::store::unbind_totp(&self.db, user.id).await?;
+        tracing::info!(user = %user.username, "MFA reset by an administrator");
+        Ok(())
+    }
+
     pub async fn edit_account(
         &self,
         actor: Uuid,

@@ -105,8 +105,9 @@ impl UserRow {
             mfa_level: self.mfa_level,
             mfa_enabled: self.mfa_level > 0,
             mfa_force_enabled: self.mfa_level == 2,
-            // No second factor can be bound yet: these are the real states.
+            // Filled in from the factor tables by `Core::profile_of`.
             is_otp_secret_key_bound: false,
+            // Face recognition does not exist yet: never set.
             is_face_code_set: false,
         }
     }

@@ -9,6 +9,7 @@ mod helpers;
 mod cli;
 mod csrf;
 mod health;
+mod mfa;
 mod pages;
 mod profile;
 mod session;

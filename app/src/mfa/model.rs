@@ -1,0 +1,142 @@
+use serde::{Deserialize, Serialize};
+
+/// A kind of second factor, in JumpServer's names where it has one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MfaKind {
+    /// An authenticator app (TOTP, RFC 6238).
+    Otp,
+    /// One of the single-use recovery codes.
+    Recovery,
+}
+
+impl MfaKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MfaKind::Otp => "otp",
+            MfaKind::Recovery => "recovery",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "otp" => Some(MfaKind::Otp),
+            "recovery" | "recovery_code" => Some(MfaKind::Recovery),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            MfaKind::Otp => "Authenticator app",
+            MfaKind::Recovery => "Recovery code",
+        }
+    }
+
+    /// What the code field asks for.
+    pub fn prompt(self) -> &'static str {
+        match self {
+            MfaKind::Otp => "The 6-digit code your authenticator app shows now.",
+            MfaKind::Recovery => "One of the recovery codes you saved (each works once).",
+        }
+    }
+}
+
+/// The user's second factors, for the profile's authentication panel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MfaStatus {
+    pub otp_bound: bool,
+    pub recovery_codes_left: u32,
+    /// MFA is required for this user (by policy or by an administrator).
+    pub forced: bool,
+    pub active: Vec<MfaKind>,
+}
+
+impl MfaStatus {
+    /// At or under this many unused recovery codes, the profile warns.
+    pub const LOW_RECOVERY_CODES: u32 = 3;
+}
+
+/// A TOTP secret waiting to be confirmed with a first code.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TotpEnrollment {
+    /// The QR code of `otpauth_url`, as an SVG document.
+    pub qr_svg: String,
+    /// Base32, for typing into an app that cannot scan.
+    pub secret: String,
+    pub otpauth_url: String,
+    pub issuer: String,
+    pub account: String,
+    /// Rebinding replaces an authenticator that is already bound.
+    pub rebinding: bool,
+}
+
+impl std::fmt::Debug for TotpEnrollment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TotpEnrollment").field("issuer", &self.issuer).finish_non_exhaustive()
+    }
+}
+
+/// Fresh recovery codes, shown exactly once.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecoveryCodes(pub Vec<String>);
+
+impl std::fmt::Debug for RecoveryCodes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "RecoveryCodes(<{} redacted>)", self.0.len())
+    }
+}
+
+impl RecoveryCodes {
+    /// The text of the download: one code a line, with a heading.
+    pub fn as_text(&self, account: &str) -> String {
+        let mut text = format!(
+            "Bastion Profile recovery codes for {account}\nEach code works once. Keep them somewhere safe.\n\n"
+        );
+        for code in &self.0 {
+            text.push_str(code);
+            text.push('\n');
+        }
+        text
+    }
+}
+
+/// How the signed-in user can confirm it is them (re-authentication).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConfirmOptions {
+    /// `password` or `mfa`: what the pending action asks for.
+    pub required: String,
+    pub password_allowed: bool,
+    pub mfa: Vec<MfaKind>,
+}
+
+/// Digits and spaces people type or paste: `123 456` is `123456`.
+pub fn normalize_code(raw: &str) -> String {
+    raw.chars().filter(|c| !c.is_whitespace() && *c != '-').collect::<String>().to_ascii_uppercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_round_trip_through_their_names() {
+        for kind in [MfaKind::Otp, MfaKind::Recovery] {
+            assert_eq!(MfaKind::parse(kind.as_str()), Some(kind));
+        }
+        assert_eq!(MfaKind::parse("sms"), None);
+    }
+
+    #[test]
+    fn codes_lose_spaces_and_dashes() {
+        assert_eq!(normalize_code(" 123 456 "), "123456");
+        assert_eq!(normalize_code("abcd-efgh"), "ABCDEFGH");
+    }
+
+    #[test]
+    fn recovery_codes_never_print_in_debug() {
+        let codes = RecoveryCodes(vec!["SECRET1".into()]);
+        assert!(!format!("{codes:?}").contains("SECRET1"));
+        assert!(codes.as_text("ann").contains("SECRET1\n"));
+    }
+}

@@ -1,0 +1,138 @@
+//! The profile's second-factor panel: the authenticator's state, replacing
+//! or removing it, and the recovery codes.
+
+use super::api::{get_mfa_status, RegenerateRecoveryCodes, UnbindTotp};
+use super::bind::RecoveryCodesView;
+use super::confirm::use_confirm;
+use super::model::MfaStatus;
+use crate::common::AppError;
+use crate::ui::{input_value, Banner, TextField};
+use leptos::html;
+use leptos::prelude::*;
+
+#[component]
+pub fn MfaPanel(account: String) -> impl IntoView {
+    let unbind = ServerAction::<UnbindTotp>::new();
+    let regenerate = ServerAction::<RegenerateRecoveryCodes>::new();
+    let status = Resource::new(
+        move || (unbind.version().get(), regenerate.version().get()),
+        |_| get_mfa_status(),
+    );
+    let confirm = use_confirm();
+    Effect::new(move |_| {
+        if let Some(Err(e)) = regenerate.value().get() {
+            confirm.intercept(&e, move || {
+                regenerate.dispatch(RegenerateRecoveryCodes {});
+            });
+        }
+    });
+    let account = StoredValue::new(account);
+
+    view! {
+        <section class="card" aria-labelledby="auth-title">
+            <h2 id="auth-title">"Two-step verification"</h2>
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match status.await {
+                        Ok(s) => view! { <StatusView status=s unbind regenerate /> }.into_any(),
+                        Err(e) => view! { <Banner kind="error">{e.to_string()}</Banner> }.into_any(),
+                    }
+                })}
+            </Transition>
+            {move || match regenerate.value().get() {
+                Some(Ok(codes)) => Some(view! { <RecoveryCodesView codes account=account.get_value() /> }.into_any()),
+                Some(Err(e)) if !matches!(e, AppError::ConfirmRequired { .. }) => {
+                    Some(view! { <Banner kind="error">{e.to_string()}</Banner> }.into_any())
+                }
+                _ => None,
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn StatusView(
+    status: MfaStatus,
+    unbind: ServerAction<UnbindTotp>,
+    regenerate: ServerAction<RegenerateRecoveryCodes>,
+) -> impl IntoView {
+    let removing = RwSignal::new(false);
+    let left = status.recovery_codes_left;
+    let low = status.otp_bound && left <= MfaStatus::LOW_RECOVERY_CODES;
+    view! {
+        {status.forced.then(|| view! {
+            <p class="muted">"Your organisation requires two-step verification for your account."</p>
+        })}
+        <dl class="facts">
+            <div class="fact">
+                <dt>"Authenticator app"</dt>
+                <dd data-testid="otp-state">{if status.otp_bound { "Bound" } else { "Not bound" }}</dd>
+            </div>
+            <div class="fact">
+                <dt>"Recovery codes"</dt>
+                <dd data-testid="recovery-left">
+                    {if status.otp_bound { format!("{left} of 10 left") } else { "None".to_owned() }}
+                </dd>
+            </div>
+        </dl>
+        {low.then(|| view! {
+            <Banner kind="warning">{format!("Only {left} recovery codes left. Make a new set before you run out.")}</Banner>
+        })}
+        <div class="form-actions">
+            {if status.otp_bound {
+                view! {
+                    <a class="btn" href="/otp/bind">"Replace authenticator"</a>
+                    <button type="button" class="btn btn-danger" on:click=move |_| removing.set(true)>"Remove authenticator"</button>
+                    <button type="button" class="btn" disabled=move || regenerate.pending().get()
+                        on:click=move |_| { regenerate.dispatch(RegenerateRecoveryCodes {}); }>
+                        "New recovery codes"
+                    </button>
+                }.into_any()
+            } else {
+                view! { <a class="btn btn-primary" href="/otp/bind">"Set up authenticator app"</a> }.into_any()
+            }}
+        </div>
+        <Show when=move || removing.get()>
+            <RemoveDialog unbind on_close=Callback::new(move |()| removing.set(false)) />
+        </Show>
+    }
+}
+
+/// Removing the authenticator takes a current code from it.
+#[component]
+fn RemoveDialog(unbind: ServerAction<UnbindTotp>, on_close: Callback<()>) -> impl IntoView {
+    let code = NodeRef::<html::Input>::new();
+    let error = Signal::derive(move || {
+        unbind
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .map(|e| e.field("code").unwrap_or_else(|| e.to_string()))
+    });
+    let start = unbind.version().get_untracked();
+    Effect::new(move |_| {
+        if unbind.version().get() > start && matches!(unbind.value().get(), Some(Ok(()))) {
+            on_close.run(());
+        }
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        unbind.dispatch(UnbindTotp { code: input_value(&code) });
+    };
+    view! {
+        <div class="modal-backdrop" on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Escape" { on_close.run(()) }>
+            <div class="modal" role="alertdialog" aria-modal="true" aria-labelledby="remove-otp-title">
+                <h2 id="remove-otp-title">"Remove the authenticator?"</h2>
+                <p>"Its codes and your recovery codes stop working. Enter a current code to confirm."</p>
+                <form on:submit=on_submit novalidate>
+                    <TextField id="remove-otp-code" label="Code from the app" name="code" node_ref=code
+                        autocomplete="one-time-code" error=error required=true autofocus=true />
+                    <div class="form-actions">
+                        <button type="button" class="btn" on:click=move |_| on_close.run(())>"Cancel"</button>
+                        <button type="submit" class="btn btn-danger" disabled=move || unbind.pending().get()>"Remove"</button>
+                    </div>
+                </form>
+            </div>
+        </div>
+    }
+}

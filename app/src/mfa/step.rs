@@ -1,0 +1,75 @@
+//! The MFA step of sign-in: the password was right; now a second factor.
+
+use super::api::{mfa_step_choices, PassMfaStep};
+use super::confirm::KindPicker;
+use super::model::MfaKind;
+use crate::ui::{hard_navigate, input_value, Banner, TextField};
+use leptos::html;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn MfaStepPage() -> impl IntoView {
+    let choices = Resource::new(|| (), |_| mfa_step_choices());
+    view! {
+        <main class="auth-page">
+            <section class="auth-card" aria-labelledby="mfa-title">
+                <h1 id="mfa-title">"Two-step verification"</h1>
+                <Suspense fallback=|| view! { <p class="loading" aria-busy="true">"Loading…"</p> }>
+                    {move || Suspend::new(async move {
+                        match choices.await {
+                            Ok(kinds) if !kinds.is_empty() => view! { <StepForm kinds /> }.into_any(),
+                            Ok(_) => view! { <Banner kind="error">"No second factor is set up for this account."</Banner> }.into_any(),
+                            Err(_) => view! {
+                                <Banner kind="error">"This sign-in expired. Enter your password again."</Banner>
+                            }.into_any(),
+                        }
+                    })}
+                </Suspense>
+                <p class="muted"><a href="/login">"Start again"</a></p>
+            </section>
+        </main>
+    }
+}
+
+#[component]
+fn StepForm(kinds: Vec<MfaKind>) -> impl IntoView {
+    let query = use_query_map();
+    let selected = RwSignal::new(kinds.first().copied());
+    let code = NodeRef::<html::Input>::new();
+    let action = ServerAction::<PassMfaStep>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(dest)) = action.value().get() {
+            hard_navigate(&dest);
+        }
+    });
+    let error = Signal::derive(move || {
+        action
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .map(|e| e.field("code").unwrap_or_else(|| e.to_string()))
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if let Some(kind) = selected.get_untracked() {
+            action.dispatch(PassMfaStep {
+                kind,
+                code: input_value(&code),
+                next: query.read_untracked().get("next"),
+            });
+        }
+    };
+    let show_picker = kinds.len() > 1;
+    view! {
+        <form on:submit=on_submit novalidate>
+            {show_picker.then(|| view! { <KindPicker kinds=kinds.clone() selected /> })}
+            <TextField id="mfa-code" label="Code" name="code" node_ref=code autocomplete="one-time-code"
+                help="The 6-digit code from your authenticator app, or one of your recovery codes."
+                error=error required=true autofocus=true />
+            <button type="submit" class="btn btn-primary btn-block" disabled=move || action.pending().get()>
+                {move || if action.pending().get() { "Verifying…" } else { "Verify" }}
+            </button>
+        </form>
+    }
+}

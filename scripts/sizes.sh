@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Builds the release and prints what a browser downloads on first load (wasm,
+# js, css: raw, gzip -9 and brotli -q 11) and the server binary's size.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/tools.sh"
+cd "$ROOT"
+ensure_build_tools
+command -v brotli >/dev/null || apt_install brotli
+cargo leptos build --release >&2
+pkg="$ROOT/target/site/pkg"
+kib() { awk -v b="$1" 'BEGIN { printf "%.1f KiB", b / 1024 }'; }
+printf '%-28s %12s %12s %12s\n' file raw gzip brotli
+total_br=0
+for f in "$pkg"/bastion-profile.wasm "$pkg"/bastion-profile.js "$pkg"/bastion-profile.css; do
+  raw=$(stat -c %s "$f")
+  gz=$(gzip -9 -c "$f" | wc -c)
+  br=$(brotli -q 11 -c "$f" | wc -c)
+  total_br=$((total_br + br))
+  printf '%-28s %12s %12s %12s\n' "$(basename "$f")" "$(kib "$raw")" "$(kib "$gz")" "$(kib "$br")"
+done
+printf '%-28s %12s %12s %12s\n' "first load (brotli)" "" "" "$(kib "$total_br")"
+bin="$CARGO_TARGET_DIR/release/bastion-profile"
+printf '%-28s %12s\n' "server binary" "$(kib "$(stat -c %s "$bin")")"
+printf '%-28s %12s\n' "server binary (stripped)" "$(kib "$(strip -o /dev/stdout "$bin" | wc -c)")"

@@ -1,0 +1,180 @@
+//! Second factors. Each kind of factor is an [`MfaMethod`]: whether the
+//! administrator offers it, whether a user has it, how a challenge is sent
+//! (email and SMS codes will), and how a response is checked. Sign-in, the
+//! re-authentication dialog and the REST API all go through
+//! [`Core::verify_factor`], which adds the lockout and the log.
+
+pub mod recovery;
+pub mod service;
+pub mod store;
+pub mod totp;
+
+use crate::auth::events::{self, AuthEvent, Channel};
+use crate::auth::lockout::{self, AfterFailure, Limit};
+use crate::core::Core;
+use crate::users::store::UserRow;
+use app::auth::model::ClientInfo;
+use app::auth::Role;
+use app::common::AppError;
+use app::mfa::model::MfaKind;
+
+#[async_trait::async_trait]
+pub trait MfaMethod: Send + Sync {
+    fn kind(&self) -> MfaKind;
+    /// Offered on this server at all (admin settings, configured providers).
+    async fn available(&self, _core: &Core) -> Result<bool, AppError> {
+        Ok(true)
+    }
+    /// The user has this factor set up.
+    async fn active_for(&self, core: &Core, user: &UserRow) -> Result<bool, AppError>;
+    /// Sends a challenge (a code by mail or SMS); `None` for factors the
+    /// user already holds.
+    async fn send_challenge(
+        &self,
+        _core: &Core,
+        _user: &UserRow,
+    ) -> Result<Option<String>, AppError> {
+        Ok(None)
+    }
+    /// Whether `response` proves the factor now. Single-use responses are
+    /// used up by a successful check.
+    async fn verify(&self, core: &Core, user: &UserRow, response: &str) -> Result<bool, AppError>;
+}
+
+pub fn methods() -> Vec<Box<dyn MfaMethod>> {
+    vec![Box::new(Otp), Box::new(Recovery)]
+}
+
+/// An authenticator app.
+pub struct Otp;
+
+fn totp_context(user: &UserRow) -> String {
+    format!("totp:{}", user.id)
+}
+
+#[async_trait::async_trait]
+impl MfaMethod for Otp {
+    fn kind(&self) -> MfaKind {
+        MfaKind::Otp
+    }
+
+    async fn active_for(&self, core: &Core, user: &UserRow) -> Result<bool, AppError> {
+        Ok(store::bound_totp(&core.db, user.id).await?.is_some())
+    }
+
+    async fn verify(&self, core: &Core, user: &UserRow, response: &str) -> Result<bool, AppError> {
+        let Some(bound) = store::bound_totp(&core.db, user.id).await? else { return Ok(false) };
+        let secret = core.sealer.open(&totp_context(user), &bound.secret_enc).ok_or_else(|| {
+            crate::error::internal("a TOTP secret does not open with the configured secret key")
+        })?;
+        let window = core.security().await?.otp_window;
+        let now_secs = u64::try_from(core.now().millis() / 1000).unwrap_or(0);
+        let last = u64::try_from(bound.last_step).unwrap_or(0);
+        let code = app::mfa::model::normalize_code(response);
+        match totp::verify(&secret, &code, now_secs, window, last) {
+            Some(step) => {
+                store::advance_totp_step(&core.db, user.id, i64::try_from(step).unwrap_or(i64::MAX))
+                    .await
+            }
+            None => Ok(false),
+        }
+    }
+}
+
+/// A recovery code.
+pub struct Recovery;
+
+#[async_trait::async_trait]
+impl MfaMethod for Recovery {
+    fn kind(&self) -> MfaKind {
+        MfaKind::Recovery
+    }
+
+    async fn active_for(&self, core: &Core, user: &UserRow) -> Result<bool, AppError> {
+        Ok(store::recovery_codes_left(&core.db, user.id).await? > 0)
+    }
+
+    async fn verify(&self, core: &Core, user: &UserRow, response: &str) -> Result<bool, AppError> {
+        let hash = core.sealer.keyed_hash("recovery", &recovery::canonical(response));
+        store::use_recovery_code(&core.db, user.id, &hash, core.now()).await
+    }
+}
+
+impl Core {
+    fn method(&self, kind: MfaKind) -> Option<&dyn MfaMethod> {
+        self.mfa.iter().find(|m| m.kind() == kind).map(AsRef::as_ref)
+    }
+
+    /// The factors this user can use now.
+    pub async fn active_mfa(&self, user: &UserRow) -> Result<Vec<MfaKind>, AppError> {
+        let mut active = Vec::new();
+        for method in &self.mfa {
+            if method.available(self).await? && method.active_for(self, user).await? {
+                active.push(method.kind());
+            }
+        }
+        Ok(active)
+    }
+
+    /// MFA is required for this user: by an administrator (level 2) or by
+    /// the policy (everyone, or administrators).
+    pub async fn mfa_forced(&self, user: &UserRow) -> Result<bool, AppError> {
+        let policy = self.security().await?.mfa_policy;
+        Ok(user.mfa_level == 2 || policy == 1 || (policy == 2 && user.role() == Role::Admin))
+    }
+
+    /// Checks a second factor with the lockout and the authentication log.
+    pub async fn verify_factor(
+        &self,
+        client: &ClientInfo,
+        channel: Channel,
+        user: &UserRow,
+        kind: MfaKind,
+        response: &str,
+    ) -> Result<(), AppError> {
+        let now = self.now();
+        let key = lockout::mfa_key(user.id);
+        let event = |success, reason| AuthEvent {
+            user_id: Some(user.id),
+            username: &user.username,
+            factor: kind.as_str(),
+            channel,
+            success,
+            reason,
+        };
+        if let Some(until) = lockout::blocked_until(&self.db, &key, now).await? {
+            events::record(&self.db, event(false, "blocked"), client, now).await?;
+            return Err(lockout::blocked(until));
+        }
+        let method = match self.method(kind) {
+            Some(m) if m.available(self).await? && m.active_for(self, user).await? => m,
+            _ => {
+                events::record(&self.db, event(false, "not_active"), client, now).await?;
+                return Err(AppError::invalid(
+                    "code",
+                    format!("{} is not set up for this account.", kind.label()),
+                ));
+            }
+        };
+        if method.verify(self, user, response).await? {
+            lockout::clear(&self.db, &key).await?;
+            events::record(&self.db, event(true, ""), client, now).await?;
+            return Ok(());
+        }
+        events::record(&self.db, event(false, "bad_code"), client, now).await?;
+        let policy = self.security().await?;
+        let limit = Limit {
+            count: policy.login_limit_count,
+            block_secs: i64::from(policy.login_limit_minutes) * 60,
+        };
+        Err(match lockout::record_failure(&self.db, &key, limit, now).await? {
+            AfterFailure::TriesLeft(n) => AppError::Denied {
+                message: format!(
+                    "The code is not correct (or was already used). {n} {} left.",
+                    if n == 1 { "try" } else { "tries" }
+                ),
+            },
+            AfterFailure::BlockedUntil(until) => lockout::blocked(until),
+        })
+    }
+}

@@ -1,0 +1,85 @@
+//! Admin settings, stored one row per JumpServer setting name with a JSON
+//! value, over built-in defaults. Read from the database each time, so every
+//! instance behind a load balancer applies a change at once.
+
+use crate::core::Core;
+use crate::error::OrInternal;
+use crate::on_db;
+use app::auth::model::SessionCtx;
+use app::common::AppError;
+use app::settings::model::SecuritySettings;
+use app::settings::port::SettingsPort;
+use serde_json::{Map, Value};
+
+impl Core {
+    async fn load_settings<T: serde::de::DeserializeOwned + serde::Serialize + Default>(
+        &self,
+    ) -> Result<T, AppError> {
+        let defaults = serde_json::to_value(T::default()).or_internal()?;
+        let Value::Object(mut merged) = defaults else {
+            return Err(crate::error::internal("settings are not an object"));
+        };
+        let names: Vec<String> = merged.keys().cloned().collect();
+        let rows: Vec<(String, String)> =
+            on_db!(&self.db, pool => sqlx::query_as("SELECT name, value FROM settings").fetch_all(pool).await)
+                .or_internal()?;
+        for (name, value) in rows {
+            if names.contains(&name) {
+                if let Ok(value) = serde_json::from_str::<Value>(&value) {
+                    merged.insert(name, value);
+                }
+            }
+        }
+        // A stored value of the wrong type falls back to the defaults as a whole.
+        Ok(serde_json::from_value(Value::Object(merged)).unwrap_or_default())
+    }
+
+    async fn store_settings(&self, values: Map<String, Value>) -> Result<(), AppError> {
+        let now = self.now().millis();
+        let sql = "INSERT INTO settings (name, value, updated_at) VALUES ($1, $2, $3) \
+                   ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at";
+        for (name, value) in values {
+            on_db!(&self.db, pool => sqlx::query(sql).bind(&name).bind(value.to_string()).bind(now).execute(pool).await.map(|r| r.rows_affected()))
+                .or_internal()?;
+        }
+        Ok(())
+    }
+
+    pub async fn security(&self) -> Result<SecuritySettings, AppError> {
+        self.load_settings().await
+    }
+
+    pub async fn set_security(
+        &self,
+        settings: SecuritySettings,
+    ) -> Result<SecuritySettings, AppError> {
+        settings.validate()?;
+        let Value::Object(values) = serde_json::to_value(&settings).or_internal()? else {
+            return Err(crate::error::internal("settings are not an object"));
+        };
+        self.store_settings(values).await?;
+        tracing::info!("security settings changed");
+        Ok(settings)
+    }
+}
+
+#[async_trait::async_trait]
+impl SettingsPort for Core {
+    async fn security_settings(&self, admin: &SessionCtx) -> Result<SecuritySettings, AppError> {
+        if !admin.user.is_admin() {
+            return Err(AppError::Forbidden);
+        }
+        self.security().await
+    }
+
+    async fn save_security_settings(
+        &self,
+        admin: &SessionCtx,
+        settings: SecuritySettings,
+    ) -> Result<SecuritySettings, AppError> {
+        if !admin.user.is_admin() {
+            return Err(AppError::Forbidden);
+        }
+        self.set_security(settings).await
+    }
+}
