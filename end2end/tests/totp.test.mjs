@@ -22,6 +22,7 @@ describe('an authenticator app as second factor', { timeout: 180_000 }, () => {
   before(async () => {
     page = await newPage();
     allowHttpError(page, '/rpc/pass_mfa_step', 401);
+    allowHttpError(page, '/rpc/confirm_totp_binding', 400);
   });
   after(closeBrowser);
 
