@@ -2,6 +2,7 @@
 //! and the server share. Built for the browser with `hydrate` and into the
 //! server with `ssr`.
 
+pub mod audit;
 pub mod auth;
 pub mod common;
 pub mod mfa;
@@ -54,6 +55,11 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=shell::Shell>
                     <Route path=path!("") view=|| view! { <Redirect path="/profile" /> } />
                     <Route path=path!("/profile") view=profile::page::ProfilePage />
+                    <Route path=path!("/admin/auth-log") view=|| view! {
+                        <shell::AdminOnly>
+                            <audit::page::AuthLogPage />
+                        </shell::AdminOnly>
+                    } />
                     <Route path=path!("/admin/security") view=|| view! {
                         <shell::AdminOnly>
                             <settings::page::SecuritySettingsPage />

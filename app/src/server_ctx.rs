@@ -2,6 +2,7 @@
 //! provides, the session of the current request, and the HTTP status of an
 //! error. Compiled only with `ssr`.
 
+use crate::audit::port::AuditPort;
 use crate::auth::model::{ClientInfo, SessionCtx};
 use crate::auth::port::{AuthPort, SetCookie};
 use crate::common::AppError;
@@ -21,6 +22,7 @@ pub struct Services {
     pub users: Arc<dyn UsersPort>,
     pub mfa: Arc<dyn MfaPort>,
     pub settings: Arc<dyn SettingsPort>,
+    pub audit: Arc<dyn AuditPort>,
 }
 
 pub fn services() -> Result<Services, AppError> {

@@ -2,6 +2,7 @@
 //! command line. `main.rs` only parses the command line and calls in here;
 //! integration tests start the same server on a random port.
 
+pub mod audit;
 pub mod auth;
 pub mod cli;
 pub mod clock;

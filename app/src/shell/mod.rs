@@ -65,6 +65,7 @@ pub fn Shell() -> impl IntoView {
                             <p class="nav-heading">"Administration"</p>
                             <ul>
                                 <li><A href="/admin/users">"Users"</A></li>
+                                <li><A href="/admin/auth-log">"Sign-in log"</A></li>
                                 <li><A href="/admin/security">"Security settings"</A></li>
                             </ul>
                         })

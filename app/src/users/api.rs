@@ -40,3 +40,15 @@ pub async fn update_user(id: Uuid, edit: UserEdit) -> Result<UserRecord, AppErro
         .await,
     )
 }
+
+#[server(prefix = "/rpc", endpoint = "unblock_user")]
+pub async fn unblock_user(id: Uuid) -> Result<(), AppError> {
+    use crate::server_ctx::*;
+    with_status(async { services()?.users.unblock_user(&require_admin()?, id).await }.await)
+}
+
+#[server(prefix = "/rpc", endpoint = "reset_user_mfa")]
+pub async fn reset_user_mfa(id: Uuid) -> Result<(), AppError> {
+    use crate::server_ctx::*;
+    with_status(async { services()?.users.reset_user_mfa(&require_admin()?, id).await }.await)
+}

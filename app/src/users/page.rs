@@ -1,6 +1,6 @@
 //! The administrators' Users page.
 
-use super::api::{list_users, CreateUser, UpdateUser};
+use super::api::{list_users, CreateUser, ResetUserMfa, UnblockUser, UpdateUser};
 use super::model::{NewUser, UserEdit, UserQuery, UserRecord};
 use crate::auth::Role;
 use crate::common::{AppError, Timestamp};
@@ -44,6 +44,33 @@ pub fn UsersPage() -> impl IntoView {
         to_toggle.set(None);
     });
     let toggle_error = move || toggle.value().get().and_then(|r| r.err());
+    let unblock = ServerAction::<UnblockUser>::new();
+    let reset = ServerAction::<ResetUserMfa>::new();
+    let to_reset = RwSignal::new(None::<UserRecord>);
+    let done = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        if let Some(Ok(())) = unblock.value().get() {
+            done.set(Some("The account is no longer blocked.".into()));
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(())) = reset.value().get() {
+            done.set(Some("Two-step verification was reset: the user sets it up again.".into()));
+        }
+    });
+    let action_error = move || {
+        unblock
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .or_else(|| reset.value().get().and_then(|r| r.err()))
+    };
+    let confirm_reset = Callback::new(move |()| {
+        if let Some(user) = to_reset.get_untracked() {
+            reset.dispatch(ResetUserMfa { id: user.id });
+        }
+        to_reset.set(None);
+    });
 
     view! {
         <div class="page">
@@ -60,7 +87,8 @@ pub fn UsersPage() -> impl IntoView {
                     placeholder="Username, name or email" />
                 <button type="submit" class="btn">"Search"</button>
             </form>
-            {move || toggle_error().map(|e| view! { <Banner kind="error">{e.to_string()}</Banner> })}
+            {move || toggle_error().or_else(action_error).map(|e| view! { <Banner kind="error">{e.to_string()}</Banner> })}
+            {move || done.get().map(|m| view! { <Banner kind="success">{m}</Banner> })}
             {move || match panel.get() {
                 Panel::Closed => ().into_any(),
                 Panel::Create => view! { <UserForm existing=None panel reload /> }.into_any(),
@@ -90,6 +118,8 @@ pub fn UsersPage() -> impl IntoView {
                                         {page.results.into_iter().map(|u| {
                                             let edit_user = u.clone();
                                             let toggle_user = u.clone();
+                                            let reset_user = u.clone();
+                                            let id = u.id;
                                             view! {
                                                 <tr>
                                                     <td>{u.username.clone()}</td>
@@ -106,6 +136,10 @@ pub fn UsersPage() -> impl IntoView {
                                                             aria-label=format!("{} {}", if u.is_active { "Deactivate" } else { "Activate" }, u.username)>
                                                             {if u.is_active { "Deactivate" } else { "Activate" }}
                                                         </button>
+                                                        <button class="btn btn-small" on:click=move |_| { unblock.dispatch(UnblockUser { id }); }
+                                                            aria-label=format!("Unblock {}", u.username)>"Unblock"</button>
+                                                        <button class="btn btn-small" on:click=move |_| to_reset.set(Some(reset_user.clone()))
+                                                            aria-label=format!("Reset two-step verification of {}", u.username)>"Reset MFA"</button>
                                                     </td>
                                                 </tr>
                                             }
@@ -125,6 +159,12 @@ pub fn UsersPage() -> impl IntoView {
                     }
                 })}
             </Transition>
+            {move || to_reset.get().map(|u| view! {
+                <ConfirmDialog title=format!("Reset two-step verification of {}?", u.username) confirm_label="Reset"
+                    on_confirm=confirm_reset on_cancel=Callback::new(move |()| to_reset.set(None))>
+                    <p>"Their authenticator and recovery codes stop working; they are treated as never bound."</p>
+                </ConfirmDialog>
+            })}
             {move || to_toggle.get().map(|u| {
                 let verb = if u.is_active { "Deactivate" } else { "Activate" };
                 let text = if u.is_active {

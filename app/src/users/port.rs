@@ -23,4 +23,8 @@ pub trait UsersPort: Send + Sync {
         id: Uuid,
         changes: UserChanges,
     ) -> Result<UserRecord, AppError>;
+    /// Lifts the blocks that failed passwords or codes put on the account.
+    async fn unblock_user(&self, admin: &SessionCtx, id: Uuid) -> Result<(), AppError>;
+    /// Removes the account's second factors, as if never bound.
+    async fn reset_user_mfa(&self, admin: &SessionCtx, id: Uuid) -> Result<(), AppError>;
 }

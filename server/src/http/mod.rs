@@ -61,6 +61,7 @@ impl AppState {
             users: self.core.clone(),
             mfa: self.core.clone(),
             settings: self.core.clone(),
+            audit: self.core.clone(),
         }
     }
 }

@@ -22,24 +22,12 @@ pub fn routes(router: Router<AppState>) -> Router<AppState> {
     route_both(router, "/users/users/{id}/mfa/reset/", patch(reset_mfa).post(reset_mfa))
 }
 
-async fn target(
-    state: &AppState,
-    caller: &ApiCaller,
-    id: Uuid,
-) -> ApiResult<crate::users::store::UserRow> {
-    caller.require_admin()?;
-    Ok(crate::users::store::find_by_id(&state.core.db, id)
-        .await?
-        .ok_or(app::common::AppError::NotFound)?)
-}
-
 async fn unblock(
     State(state): State<AppState>,
     caller: ApiCaller,
     Path(id): Path<Uuid>,
 ) -> ApiResult<StatusCode> {
-    let user = target(&state, &caller, id).await?;
-    state.core.unlock_account(&user).await?;
+    state.core.unblock_user(&caller.session, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -48,8 +36,7 @@ async fn reset_mfa(
     caller: ApiCaller,
     Path(id): Path<Uuid>,
 ) -> ApiResult<StatusCode> {
-    let user = target(&state, &caller, id).await?;
-    state.core.reset_mfa(&user).await?;
+    state.core.reset_user_mfa(&caller.session, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

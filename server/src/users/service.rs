@@ -154,4 +154,16 @@ impl UsersPort for Core {
         ensure_admin(admin)?;
         Ok(self.edit_account(admin.user.id, id, changes).await?.record())
     }
+
+    async fn unblock_user(&self, admin: &SessionCtx, id: Uuid) -> Result<(), AppError> {
+        ensure_admin(admin)?;
+        let user = store::find_by_id(&self.db, id).await?.ok_or(AppError::NotFound)?;
+        self.unlock_account(&user).await
+    }
+
+    async fn reset_user_mfa(&self, admin: &SessionCtx, id: Uuid) -> Result<(), AppError> {
+        ensure_admin(admin)?;
+        let user = store::find_by_id(&self.db, id).await?.ok_or(AppError::NotFound)?;
+        self.reset_mfa(&user).await
+    }
 }

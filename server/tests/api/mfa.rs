@@ -13,6 +13,7 @@ on_both_backends!(
     api_clients_sign_in_through_the_mfa_challenge,
     sensitive_actions_need_a_recent_confirmation,
     a_forced_user_must_bind_before_anything_else,
+    admins_read_the_log_and_reset_mfa,
 );
 
 /// The code `oathtool` computes for `secret` at the app's current time.
@@ -356,5 +357,45 @@ async fn a_forced_user_must_bind_before_anything_else(backend: Backend) {
 
     bind(&app, &client).await;
     assert_eq!(app.whoami(&client).await.as_deref(), Some("erin"), "binding finished the sign-in");
+    app.finish().await;
+}
+
+async fn admins_read_the_log_and_reset_mfa(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else { return };
+    app.create_user("root", Role::Admin).await;
+    let fay = app.create_user("fay", Role::User).await;
+    let admin = app.signed_in("root").await;
+    let client = app.signed_in("fay").await;
+    bind(&app, &client).await;
+    app.clock.advance_secs(1);
+    app.login(&app.browser(), "fay", "wrong password").await;
+
+    let log: Value = admin
+        .get(app.url("/api/v1/audits/login-logs/?search=fay"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let rows = log["results"].as_array().unwrap();
+    assert_eq!(log["count"].as_u64().unwrap() as usize, rows.len());
+    assert_eq!(rows[0]["status"], false, "newest first: the wrong password");
+    assert_eq!(rows[0]["reason"], "bad_credentials");
+    assert!(rows.iter().any(|r| r["factor"] == "otp" && r["reason"] == "bound"));
+    assert!(rows.iter().all(|r| r["username"] == "fay"));
+    assert_eq!(
+        client.get(app.url("/api/v1/audits/login-logs/")).send().await.unwrap().status(),
+        403
+    );
+
+    let res = admin
+        .post(app.url(&format!("/api/v1/users/users/{}/mfa/reset/", fay.id)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    let res = app.login(&app.browser(), "fay", PASSWORD).await;
+    assert_eq!(res.json::<String>().await.unwrap(), "/profile", "treated as never bound");
     app.finish().await;
 }
