@@ -38,6 +38,9 @@ pub struct ProfileUpdate {
     pub phone: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wechat: Option<String>,
+    /// 0 off or 1 on; 2 is an administrator's to set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mfa_level: Option<i16>,
 }
 
 /// A validated `ProfileUpdate`: every present field already meets its rule.
@@ -47,6 +50,7 @@ pub struct ProfileChanges {
     /// `Some(None)` clears the phone.
     pub phone: Option<Option<Phone>>,
     pub wechat: Option<Wechat>,
+    pub mfa_level: Option<i16>,
 }
 
 impl ProfileUpdate {
@@ -77,6 +81,13 @@ impl ProfileUpdate {
                 }
             }
         }
+        if let Some(level) = self.mfa_level {
+            if matches!(level, 0 | 1) {
+                changes.mfa_level = Some(level);
+            } else {
+                fields.insert("mfa_level".into(), "Choose 0 (off) or 1 (on).".into());
+            }
+        }
         if fields.is_empty() {
             Ok(changes)
         } else {
@@ -95,11 +106,13 @@ mod tests {
             name: Some(" ".into()),
             phone: Some("12345".into()),
             wechat: Some("ok_wechat".into()),
+            mfa_level: Some(2),
         };
         let err = update.validate().unwrap_err();
         assert!(err.field("name").is_some());
         assert!(err.field("phone").is_some());
         assert!(err.field("wechat").is_none());
+        assert!(err.field("mfa_level").is_some(), "2 is an administrator's to set");
     }
 
     #[test]

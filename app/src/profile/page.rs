@@ -94,6 +94,7 @@ fn ContactForm(profile: Profile, save: ServerAction<UpdateProfile>) -> impl Into
             name: Some(input_value(&name)),
             phone: Some(input_value(&phone)),
             wechat: Some(input_value(&wechat)),
+            mfa_level: None,
         };
         // Same rules as the server: show mistakes before the round trip.
         if let Err(e) = update.validate() {

@@ -164,6 +164,9 @@ pub struct UserEdit {
     pub is_active: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// 0 off, 1 on, 2 required by an administrator.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mfa_level: Option<i16>,
     /// `Some(None)` means "never expires".
     #[serde(
         default,
@@ -182,6 +185,7 @@ pub struct UserChanges {
     pub is_active: Option<bool>,
     pub comment: Option<String>,
     pub date_expired: Option<Option<Timestamp>>,
+    pub mfa_level: Option<i16>,
 }
 
 impl UserEdit {
@@ -201,7 +205,11 @@ impl UserEdit {
                 .as_deref()
                 .and_then(|v| note(&mut f, "comment", parse_comment(v))),
             date_expired: self.date_expired,
+            mfa_level: self.mfa_level,
         };
+        if changes.mfa_level.is_some_and(|l| !(0..=2).contains(&l)) {
+            f.insert("mfa_level".into(), "Choose 0 (off), 1 (on) or 2 (required).".into());
+        }
         if f.is_empty() {
             Ok(changes)
         } else {

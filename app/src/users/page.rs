@@ -217,6 +217,7 @@ fn UserForm(
         NodeRef::new(),
     );
     let role = NodeRef::<html::Select>::new();
+    let mfa = NodeRef::<html::Select>::new();
     let create = ServerAction::<CreateUser>::new();
     let update = ServerAction::<UpdateUser>::new();
     let local_error = RwSignal::new(None::<AppError>);
@@ -286,6 +287,7 @@ fn UserForm(
                 email: Some(input_value(&email)),
                 phone: Some(input_value(&phone)),
                 role: Some(role_value),
+                mfa_level: mfa.get_untracked().and_then(|s| s.value().parse().ok()),
                 comment: Some(input_value(&comment)),
                 date_expired: Some(date_expired),
                 ..Default::default()
@@ -325,6 +327,17 @@ fn UserForm(
                     </select>
                     <p class="field-error" role="alert">{move || field_error("role").get()}</p>
                 </div>
+                {(!is_new).then(|| view! {
+                    <div class="field">
+                        <label for="user-mfa">"Two-step verification"</label>
+                        <select id="user-mfa" node_ref=mfa>
+                            <option value="0" selected=e.mfa_level == 0>"Off (the user may turn it on)"</option>
+                            <option value="1" selected=e.mfa_level == 1>"On"</option>
+                            <option value="2" selected=e.mfa_level == 2>"Required by an administrator"</option>
+                        </select>
+                        <p class="help">"A user who must use it and has no factor is sent to set one up at sign-in."</p>
+                    </div>
+                })}
                 {is_new.then(|| view! {
                     <TextField id="user-password" label="Initial password" name="password" kind="password"
                         node_ref=password autocomplete="new-password" error=field_error("password")

@@ -116,9 +116,15 @@ impl Core {
         Ok(active)
     }
 
-    /// MFA is required for this user: by an administrator (level 2) or by
-    /// the policy (everyone, or administrators).
+    /// MFA is required for this user: turned on by the user (level 1), by an
+    /// administrator (level 2), or by the policy (everyone, or administrators).
     pub async fn mfa_forced(&self, user: &UserRow) -> Result<bool, AppError> {
+        Ok(user.mfa_level >= 1 || self.mfa_required_by_admin(user).await?)
+    }
+
+    /// Required by an administrator or the policy, not just the user's choice
+    /// (JumpServer's `mfa_force_enabled`).
+    pub async fn mfa_required_by_admin(&self, user: &UserRow) -> Result<bool, AppError> {
         let policy = self.security().await?.mfa_policy;
         Ok(user.mfa_level == 2 || policy == 1 || (policy == 2 && user.role() == Role::Admin))
     }

@@ -11,8 +11,9 @@ impl Core {
         let mut profile = row.profile();
         profile.is_otp_secret_key_bound =
             crate::mfa::store::bound_totp(&self.db, row.id).await?.is_some();
-        profile.mfa_force_enabled = self.mfa_forced(row).await?;
-        profile.mfa_enabled = profile.mfa_force_enabled || !self.active_mfa(row).await?.is_empty();
+        profile.mfa_force_enabled = self.mfa_required_by_admin(row).await?;
+        profile.mfa_enabled =
+            self.mfa_forced(row).await? || !self.active_mfa(row).await?.is_empty();
         Ok(profile)
     }
 }
@@ -40,6 +41,15 @@ impl ProfilePort for Core {
         }
         if let Some(wechat) = changes.wechat {
             row.wechat = wechat.as_str().to_owned();
+        }
+        if let Some(level) = changes.mfa_level {
+            if row.mfa_level == 2 && level < 2 {
+                return Err(AppError::invalid(
+                    "mfa_level",
+                    "An administrator requires two-step verification for you.",
+                ));
+            }
+            row.mfa_level = level;
         }
         store::save(&self.db, &row).await?;
         self.profile_of(&row).await

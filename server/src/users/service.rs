@@ -105,6 +105,9 @@ impl Core {
         if let Some(comment) = changes.comment {
             row.comment = comment;
         }
+        if let Some(level) = changes.mfa_level {
+            row.mfa_level = level;
+        }
         if let Some(end) = changes.date_expired {
             row.date_expired = end.map(|t| t.millis());
         }

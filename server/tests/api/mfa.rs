@@ -357,6 +357,44 @@ async fn a_forced_user_must_bind_before_anything_else(backend: Backend) {
 
     bind(&app, &client).await;
     assert_eq!(app.whoami(&client).await.as_deref(), Some("erin"), "binding finished the sign-in");
+
+    // An administrator can require it of one user, who cannot turn it off.
+    let mut policy = app.core.security().await.unwrap();
+    policy.mfa_policy = 0;
+    app.core.set_security(policy).await.unwrap();
+    app.create_user("root", Role::Admin).await;
+    let gus = app.create_user("gus", Role::User).await;
+    let admin = app.signed_in("root").await;
+    let res = admin
+        .patch(app.url(&format!("/api/v1/users/users/{}/", gus.id)))
+        .json(&json!({"mfa_level": 2}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let gus_client = app.browser();
+    let res = app.login(&gus_client, "gus", PASSWORD).await;
+    assert_eq!(res.json::<String>().await.unwrap(), "/otp/bind?setup=1");
+    bind(&app, &gus_client).await;
+    let res = gus_client
+        .patch(app.url("/api/v1/users/profile/"))
+        .json(&json!({"mfa_level": 0}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    let me: Value = gus_client
+        .get(app.url("/api/v1/users/profile/"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (me["mfa_level"].as_i64(), me["mfa_force_enabled"].as_bool()),
+        (Some(2), Some(true))
+    );
     app.finish().await;
 }
 
