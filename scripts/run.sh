@@ -5,8 +5,6 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/tools.sh"
 cd "$ROOT"
-# `--cfg erase_components` only speeds up debug builds; a release is built plain.
-unset RUSTFLAGS
 ensure_build_tools
 log "building the release (the first build takes about 10 minutes)"
 cargo leptos build --release

@@ -4,8 +4,6 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/tools.sh"
 cd "$ROOT"
-# `--cfg erase_components` only speeds up debug builds; a release is built plain.
-unset RUSTFLAGS
 ensure_build_tools
 command -v brotli >/dev/null || apt_install brotli
 cargo leptos build --release >&2

@@ -12,7 +12,9 @@ WASM_BINDGEN_VERSION=0.2.130
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-/var/tmp/bastion-profile-target}
 export PATH="$HOME/.cargo/bin:$ROOT/scripts/node/node_modules/.bin:$PATH"
 # cargo-leptos builds with these; tests and clippy use the same so they
-# reuse its build instead of compiling every dependency again.
+# reuse its build instead of compiling every dependency again. The release
+# keeps `erase_components` too: measured, it makes the wasm smaller (333 KB
+# against 419 KB brotli) and the server binary half the size.
 export LEPTOS_OUTPUT_NAME=bastion-profile
 export RUSTFLAGS="${RUSTFLAGS:---cfg erase_components}"
 

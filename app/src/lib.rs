@@ -2,6 +2,8 @@
 //! and the server share. Built for the browser with `hydrate` and into the
 //! server with `ssr`.
 
+#![recursion_limit = "256"]
+
 pub mod audit;
 pub mod auth;
 pub mod common;

@@ -2,6 +2,8 @@
 //! command line. `main.rs` only parses the command line and calls in here;
 //! integration tests start the same server on a random port.
 
+#![recursion_limit = "256"]
+
 pub mod audit;
 pub mod auth;
 pub mod cli;
