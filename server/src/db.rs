@@ -37,8 +37,13 @@ impl Db {
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(5));
             if let Some(dir) = options.get_filename().parent() {
-                if !dir.as_os_str().is_empty() {
-                    std::fs::create_dir_all(dir)?;
+                if !dir.as_os_str().is_empty() && !dir.exists() {
+                    // The database holds password hashes: only its owner may enter.
+                    let mut builder = std::fs::DirBuilder::new();
+                    builder.recursive(true);
+                    #[cfg(unix)]
+                    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+                    builder.create(dir)?;
                 }
             }
             let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;

@@ -34,6 +34,8 @@ fn users_are_created_and_passwords_set_from_stdin() {
     {
         use std::os::unix::fs::PermissionsExt;
         assert_eq!(key.permissions().mode() & 0o777, 0o600);
+        let dir = std::fs::metadata(dir.path().join("data")).unwrap();
+        assert_eq!(dir.permissions().mode() & 0o777, 0o700, "the data dir is private");
     }
 
     let create = [
