@@ -110,6 +110,15 @@ fn RemoveDialog(unbind: ServerAction<UnbindTotp>, on_close: Callback<()>) -> imp
             .map(|e| e.field("code").unwrap_or_else(|| e.to_string()))
     });
     let start = unbind.version().get_untracked();
+    let confirm = use_confirm();
+    let last_code = StoredValue::new(String::new());
+    Effect::new(move |_| {
+        if let Some(Err(e)) = unbind.value().get() {
+            confirm.intercept(&e, move || {
+                unbind.dispatch(UnbindTotp { code: last_code.get_value() });
+            });
+        }
+    });
     Effect::new(move |_| {
         if unbind.version().get() > start && matches!(unbind.value().get(), Some(Ok(()))) {
             on_close.run(());
@@ -117,7 +126,8 @@ fn RemoveDialog(unbind: ServerAction<UnbindTotp>, on_close: Callback<()>) -> imp
     });
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        unbind.dispatch(UnbindTotp { code: input_value(&code) });
+        last_code.set_value(input_value(&code));
+        unbind.dispatch(UnbindTotp { code: last_code.get_value() });
     };
     view! {
         <div class="modal-backdrop" on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Escape" { on_close.run(()) }>

@@ -281,7 +281,8 @@ impl MfaPort for Core {
     ) -> Result<(), AppError> {
         in_stage(session, &[SessionStage::Full])?;
         let user = self.session_user(session).await?;
-        // A current code from the authenticator itself is the proof asked for.
+        // A recent confirmation, and a current code from the authenticator itself.
+        self.require_confirmed(session, &user).await?;
         self.verify_factor(client, Channel::Browser, &user, MfaKind::Otp, code).await?;
         store::unbind_totp(&self.db, user.id).await?;
         self.log_change(client, &user, "otp", "unbound").await?;

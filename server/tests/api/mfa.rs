@@ -136,7 +136,18 @@ async fn an_authenticator_binds_and_guards_sign_in(backend: Backend) {
     let (_, status_now) = rpc(&app, &again, "get_mfa_status", &[]).await;
     assert_eq!(status_now["recovery_codes_left"], 9);
 
-    // Removing it takes a current code.
+    // Removing it takes a recent confirmation and a current code.
+    app.clock.advance_secs(11 * 60);
+    let (status, body) = rpc(&app, &again, "unbind_totp", &[("code", "123456")]).await;
+    assert_eq!((status, body), (412, json!({"kind": "confirm_required", "code": "mfa"})));
+    let (status, _) = rpc(
+        &app,
+        &again,
+        "confirm_identity",
+        &[("kind", "otp"), ("secret", &oathtool(&app, &secret))],
+    )
+    .await;
+    assert_eq!(status, 200);
     assert_eq!(rpc(&app, &again, "unbind_totp", &[("code", "123456")]).await.0, 401);
     app.clock.advance_secs(30);
     assert_eq!(
