@@ -75,6 +75,24 @@ pub fn input_value(node: &NodeRef<html::Input>) -> String {
     node.get_untracked().map(|el| el.value()).unwrap_or_default()
 }
 
+/// "1-20 of 45" with Previous and Next, under a paged table.
+#[component]
+pub fn Pager(
+    #[prop(into)] summary: String,
+    has_prev: bool,
+    has_next: bool,
+    on_prev: Callback<()>,
+    on_next: Callback<()>,
+) -> impl IntoView {
+    view! {
+        <nav class="pager" aria-label="Pages">
+            <span>{summary}</span>
+            <button class="btn btn-small" disabled=!has_prev on:click=move |_| on_prev.run(())>"Previous"</button>
+            <button class="btn btn-small" disabled=!has_next on:click=move |_| on_next.run(())>"Next"</button>
+        </nav>
+    }
+}
+
 /// Puts `text` on the clipboard (no-op on the server).
 pub fn copy_to_clipboard(text: &str) {
     #[cfg(feature = "hydrate")]

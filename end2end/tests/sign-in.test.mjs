@@ -59,7 +59,7 @@ describe('signing in and out', { timeout: 120_000 }, () => {
     assert.equal(await menuButton.getAttribute('aria-expanded'), 'false');
     await menuButton.click();
     assert.equal(await menuButton.getAttribute('aria-expanded'), 'true');
-    await page.getByRole('menuitem', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await waitForPage(page, '/login');
   });
 

@@ -28,7 +28,7 @@ describe('an authenticator app as second factor', { timeout: 180_000 }, () => {
 
   async function signOut() {
     await page.locator('.user-menu-button').click();
-    await page.getByRole('menuitem', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await waitForPage(page, '/login');
   }
 

@@ -2,7 +2,7 @@
 
 use super::api::list_auth_events;
 use super::model::AuthEventQuery;
-use crate::ui::{input_value, Banner};
+use crate::ui::{input_value, Banner, Pager};
 use leptos::html;
 use leptos::prelude::*;
 
@@ -61,13 +61,9 @@ pub fn AuthLogPage() -> impl IntoView {
                                     </tbody>
                                 </table>
                                 </div>
-                                <nav class="pager" aria-label="Pages">
-                                    <span>{format!("{} of {}", shown, page.count)}</span>
-                                    <button class="btn btn-small" disabled=!has_prev
-                                        on:click=move |_| query.update(|q| q.offset = q.offset.saturating_sub(PAGE_SIZE))>"Previous"</button>
-                                    <button class="btn btn-small" disabled=!has_next
-                                        on:click=move |_| query.update(|q| q.offset += PAGE_SIZE)>"Next"</button>
-                                </nav>
+                                <Pager summary=format!("{}-{shown} of {}", if shown == 0 { 0 } else { q.offset + 1 }, page.count) has_prev has_next
+                                    on_prev=Callback::new(move |()| query.update(|q| q.offset = q.offset.saturating_sub(PAGE_SIZE)))
+                                    on_next=Callback::new(move |()| query.update(|q| q.offset += PAGE_SIZE)) />
                             }.into_any()
                         }
                     }

@@ -93,17 +93,18 @@ fn UserMenu(user: CurrentUser) -> impl IntoView {
     view! {
         <div class="user-menu"
             on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Escape" { open.set(false) }>
-            <button class="btn user-menu-button" aria-haspopup="menu"
+            // A disclosure (button + list), not an ARIA menu: Tab reaches both entries.
+            <button class="btn user-menu-button" aria-controls="user-menu-list"
                 aria-expanded=move || open.get().to_string()
                 on:click=move |_| open.update(|o| *o = !*o)>
                 <span class="avatar" aria-hidden="true">{label.chars().next().unwrap_or('?').to_uppercase().to_string()}</span>
                 <span class="user-name">{label.clone()}</span>
             </button>
             <Show when=move || open.get()>
-                <ul class="menu" role="menu">
-                    <li role="none"><a role="menuitem" href="/profile">"Profile"</a></li>
-                    <li role="none">
-                        <button role="menuitem" class="menu-item" on:click=move |_| { logout.dispatch(Logout {}); }>
+                <ul class="menu" id="user-menu-list">
+                    <li><a href="/profile">"Profile"</a></li>
+                    <li>
+                        <button type="button" class="menu-item" on:click=move |_| { logout.dispatch(Logout {}); }>
                             "Sign out"
                         </button>
                     </li>

@@ -4,7 +4,7 @@ use super::api::{list_users, CreateUser, ResetUserMfa, UnblockUser, UpdateUser};
 use super::model::{NewUser, UserEdit, UserQuery, UserRecord};
 use crate::auth::Role;
 use crate::common::{AppError, Timestamp};
-use crate::ui::{input_value, Banner, ConfirmDialog, TextField};
+use crate::ui::{input_value, Banner, ConfirmDialog, Pager, TextField};
 use leptos::html;
 use leptos::prelude::*;
 
@@ -147,13 +147,9 @@ pub fn UsersPage() -> impl IntoView {
                                     </tbody>
                                 </table>
                                 </div>
-                                <nav class="pager" aria-label="Pages">
-                                    <span>{format!("{first}-{last} of {total}")}</span>
-                                    <button class="btn btn-small" disabled=!has_prev
-                                        on:click=move |_| query.update(|q| q.offset = q.offset.saturating_sub(PAGE_SIZE))>"Previous"</button>
-                                    <button class="btn btn-small" disabled=!has_next
-                                        on:click=move |_| query.update(|q| q.offset += PAGE_SIZE)>"Next"</button>
-                                </nav>
+                                <Pager summary=format!("{first}-{last} of {total}") has_prev has_next
+                                    on_prev=Callback::new(move |()| query.update(|q| q.offset = q.offset.saturating_sub(PAGE_SIZE)))
+                                    on_next=Callback::new(move |()| query.update(|q| q.offset += PAGE_SIZE)) />
                             }.into_any()
                         }
                     }
