@@ -29,16 +29,17 @@ impl AuditPort for Core {
         if !admin.user.is_admin() {
             return Err(AppError::Forbidden);
         }
-        let pattern =
-            format!("%{}%", query.search.trim().to_lowercase().replace(['%', '_', '\\'], ""));
-        let count_sql = "SELECT COUNT(*) FROM auth_events WHERE lower(username) LIKE $1";
+        // The same escaping as the Users search: `_` and `%` match themselves.
+        let pattern = crate::users::store::like_pattern(&query.search);
+        let filter = "lower(username) LIKE $1 ESCAPE '\\'";
+        let count_sql = format!("SELECT COUNT(*) FROM auth_events WHERE {filter}");
         let page_sql = format!(
-            "SELECT {COLUMNS} FROM auth_events WHERE lower(username) LIKE $1 ORDER BY at DESC, id LIMIT $2 OFFSET $3"
+            "SELECT {COLUMNS} FROM auth_events WHERE {filter} ORDER BY at DESC, id LIMIT $2 OFFSET $3"
         );
         let limit = i64::try_from(query.bounded_limit()).unwrap_or(50);
         let offset = i64::try_from(query.offset).unwrap_or(i64::MAX);
         on_db!(&self.db, pool => {
-            let count: i64 = sqlx::query_scalar(count_sql).bind(&pattern).fetch_one(pool).await.or_internal()?;
+            let count: i64 = sqlx::query_scalar(&count_sql).bind(&pattern).fetch_one(pool).await.or_internal()?;
             let results = sqlx::query_as::<_, AuthEventRecord>(&page_sql)
                 .bind(&pattern)
                 .bind(limit)

@@ -174,7 +174,7 @@ pub async fn find_by_username(db: &Db, username: &str) -> Result<Option<UserRow>
 }
 
 /// Escapes `%`, `_` and `\` so a search matches them literally.
-fn like_pattern(search: &str) -> String {
+pub(crate) fn like_pattern(search: &str) -> String {
     let mut out = String::from("%");
     for c in search.trim().to_lowercase().chars() {
         if matches!(c, '%' | '_' | '\\') {

@@ -433,6 +433,15 @@ async fn admins_read_the_log_and_reset_mfa(backend: Backend) {
     assert_eq!(rows[0]["reason"], "bad_credentials");
     assert!(rows.iter().any(|r| r["factor"] == "otp" && r["reason"] == "bound"));
     assert!(rows.iter().all(|r| r["username"] == "fay"));
+    let none: Value = admin
+        .get(app.url("/api/v1/audits/login-logs/?search=f_y"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(none["count"], 0, "`_` in a search is a character, not a wildcard");
     assert_eq!(
         client.get(app.url("/api/v1/audits/login-logs/")).send().await.unwrap().status(),
         403
