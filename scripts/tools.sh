@@ -88,6 +88,8 @@ ensure_build_tools() {
 ensure_test_tools() {
   command -v chromium >/dev/null || apt_install chromium
   command -v oathtool >/dev/null || apt_install oathtool
+  # OpenSSH's server and client: the AuthorizedKeysCommand test logs in for real.
+  { [ -x /usr/sbin/sshd ] && command -v ssh >/dev/null; } || apt_install openssh-server openssh-client
   [ -d "$ROOT/end2end/node_modules/playwright-core" ] \
     || { log "installing the browser-test packages"; (cd "$ROOT/end2end" && npm ci --no-audit --no-fund --loglevel=error); }
 }

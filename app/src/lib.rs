@@ -8,11 +8,13 @@ pub mod audit;
 pub mod auth;
 pub mod common;
 pub mod mfa;
+pub mod password;
 pub mod profile;
 #[cfg(feature = "ssr")]
 pub mod server_ctx;
 pub mod settings;
 pub mod shell;
+pub mod ssh_keys;
 pub mod ui;
 pub mod users;
 
@@ -54,9 +56,12 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/setup") view=auth::setup::SetupPage />
                 <Route path=path!("/mfa") view=mfa::step::MfaStepPage />
                 <Route path=path!("/otp/bind") view=mfa::bind::BindTotpPage />
+                <Route path=path!("/password/expired") view=password::page::ExpiredPasswordPage />
                 <ParentRoute path=path!("") view=shell::Shell>
                     <Route path=path!("") view=|| view! { <Redirect path="/profile" /> } />
                     <Route path=path!("/profile") view=profile::page::ProfilePage />
+                    <Route path=path!("/profile/password") view=password::page::PasswordPage />
+                    <Route path=path!("/profile/ssh-keys") view=ssh_keys::page::SshKeysPage />
                     <Route path=path!("/admin/auth-log") view=|| view! {
                         <shell::AdminOnly>
                             <audit::page::AuthLogPage />

@@ -7,8 +7,10 @@ use crate::auth::model::{ClientInfo, SessionCtx};
 use crate::auth::port::{AuthPort, SetCookie};
 use crate::common::AppError;
 use crate::mfa::port::MfaPort;
+use crate::password::port::PasswordPort;
 use crate::profile::port::ProfilePort;
 use crate::settings::port::SettingsPort;
+use crate::ssh_keys::port::SshKeysPort;
 use crate::users::port::UsersPort;
 use http::request::Parts;
 use leptos::prelude::*;
@@ -23,6 +25,8 @@ pub struct Services {
     pub mfa: Arc<dyn MfaPort>,
     pub settings: Arc<dyn SettingsPort>,
     pub audit: Arc<dyn AuditPort>,
+    pub password: Arc<dyn PasswordPort>,
+    pub ssh_keys: Arc<dyn SshKeysPort>,
 }
 
 pub fn services() -> Result<Services, AppError> {

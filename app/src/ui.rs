@@ -182,3 +182,32 @@ pub fn ConfirmDialog(
         </div>
     }
 }
+
+/// Hands `text` to the browser as a file download named `file_name`
+/// (no-op on the server). Nothing is fetched: the data travels in the link.
+pub fn download_text(file_name: &str, text: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        let Some(body) = document.body() else {
+            return;
+        };
+        let Ok(link) = document.create_element("a") else {
+            return;
+        };
+        let href = format!("data:application/octet-stream,{}", encode_query_value(text));
+        let _ = link.set_attribute("href", &href);
+        let _ = link.set_attribute("download", file_name);
+        let _ = link.set_attribute("hidden", "");
+        let _ = body.append_child(&link);
+        if let Ok(link) = link.clone().dyn_into::<web_sys::HtmlElement>() {
+            link.click();
+        }
+        link.remove();
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (file_name, text);
+}

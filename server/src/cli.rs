@@ -36,6 +36,18 @@ pub enum Command {
     /// Manage accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Print a user's active SSH keys in authorized_keys format, for OpenSSH:
+    /// `AuthorizedKeysCommand /path/bastion-profile authorized-keys %u %f`.
+    AuthorizedKeys(AuthorizedKeys),
+}
+
+#[derive(Args, Debug)]
+pub struct AuthorizedKeys {
+    /// The bastion username (sshd's %u).
+    pub username: String,
+    /// Only the key with this fingerprint (sshd's %f, `SHA256:...`); its
+    /// last use is recorded.
+    pub fingerprint: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -92,6 +104,21 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             init_logging(&config, false)?;
             let core = crate::build_core(config, Arc::new(SystemClock)).await?;
             user_command(&core, cmd).await
+        }
+        Command::AuthorizedKeys(args) => {
+            init_logging(&config, false)?;
+            let core = crate::build_core(config, Arc::new(SystemClock)).await?;
+            let lines = crate::ssh_keys::authorized::lines(
+                &core,
+                &args.username,
+                args.fingerprint.as_deref(),
+            )
+            .await
+            .map_err(explain)?;
+            for line in lines {
+                println!("{line}");
+            }
+            Ok(())
         }
     }
 }

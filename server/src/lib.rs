@@ -18,6 +18,7 @@ pub mod mfa;
 pub mod password;
 pub mod profile;
 pub mod settings;
+pub mod ssh_keys;
 pub mod users;
 
 use crate::clock::SharedClock;

@@ -74,6 +74,9 @@ mod ssr {
         Mfa,
         /// MFA is required but none is bound: binding one is all it may do.
         MfaSetup,
+        /// Every factor was right but the password has expired: changing it
+        /// is all it may do.
+        PasswordExpired,
     }
 
     impl SessionStage {
@@ -82,6 +85,7 @@ mod ssr {
                 SessionStage::Full => "full",
                 SessionStage::Mfa => "mfa",
                 SessionStage::MfaSetup => "mfa_setup",
+                SessionStage::PasswordExpired => "password_expired",
             }
         }
 
@@ -89,6 +93,7 @@ mod ssr {
             match s {
                 "full" => SessionStage::Full,
                 "mfa_setup" => SessionStage::MfaSetup,
+                "password_expired" => SessionStage::PasswordExpired,
                 // Anything unknown is treated as the most restricted useful state.
                 _ => SessionStage::Mfa,
             }

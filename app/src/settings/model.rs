@@ -1,4 +1,5 @@
 use crate::common::{AppError, FieldErrors};
+use crate::password::model::PasswordRules;
 use serde::{Deserialize, Serialize};
 
 /// The security policy. Field names on the wire are JumpServer's.
@@ -31,6 +32,32 @@ pub struct SecuritySettings {
     /// Lifetime of API Bearer tokens, in seconds.
     #[serde(rename = "TOKEN_EXPIRATION")]
     pub token_lifetime_secs: u32,
+    /// Minimum password length for people without a second factor.
+    #[serde(rename = "SECURITY_PASSWORD_MIN_LENGTH")]
+    pub password_min_length: u32,
+    /// Minimum password length for people with a second factor.
+    #[serde(rename = "SECURITY_PASSWORD_MIN_LENGTH_MFA")]
+    pub password_min_length_mfa: u32,
+    #[serde(rename = "SECURITY_PASSWORD_UPPER_CASE")]
+    pub password_upper: bool,
+    #[serde(rename = "SECURITY_PASSWORD_LOWER_CASE")]
+    pub password_lower: bool,
+    #[serde(rename = "SECURITY_PASSWORD_NUMBER")]
+    pub password_digit: bool,
+    #[serde(rename = "SECURITY_PASSWORD_SPECIAL_CHAR")]
+    pub password_special: bool,
+    /// The lowest strength (zxcvbn score 0-4) a new password may have.
+    #[serde(rename = "SECURITY_PASSWORD_MIN_SCORE")]
+    pub password_min_score: u8,
+    /// How many earlier passwords may not be used again (0: no rule).
+    #[serde(rename = "OLD_PASSWORD_HISTORY_LIMIT_COUNT")]
+    pub password_history: u32,
+    /// Days after which a password must be changed at the next sign-in (0: never).
+    #[serde(rename = "SECURITY_PASSWORD_EXPIRATION_TIME")]
+    pub password_expiry_days: u32,
+    /// SSH public keys per user.
+    #[serde(rename = "TERMINAL_SSH_KEY_LIMIT_COUNT")]
+    pub ssh_key_limit: u32,
 }
 
 impl Default for SecuritySettings {
@@ -45,6 +72,17 @@ impl Default for SecuritySettings {
             ip_limit_minutes: 30,
             mfa_confirm_minutes: 10,
             token_lifetime_secs: 24 * 3600,
+            // NIST SP 800-63B-4: 15 with a password alone, 8 as part of MFA.
+            password_min_length: 15,
+            password_min_length_mfa: 8,
+            password_upper: false,
+            password_lower: false,
+            password_digit: false,
+            password_special: false,
+            password_min_score: 2,
+            password_history: 5,
+            password_expiry_days: 0,
+            ssh_key_limit: 10,
         }
     }
 }
@@ -59,6 +97,24 @@ impl SecuritySettings {
     pub const DEFAULT_ISSUER: &'static str = "Bastion Profile";
     /// A password confirmation lasts this long (fixed, as in JumpServer).
     pub const PASSWORD_CONFIRM_SECS: i64 = 300;
+
+    /// The password policy for one person.
+    pub fn password_rules(&self, has_mfa: bool, personal: Vec<String>) -> PasswordRules {
+        let min = if has_mfa { self.password_min_length_mfa } else { self.password_min_length };
+        PasswordRules {
+            min_length: usize::try_from(min).unwrap_or(64),
+            min_length_mfa: usize::try_from(self.password_min_length_mfa).unwrap_or(64),
+            require_upper: self.password_upper,
+            require_lower: self.password_lower,
+            require_digit: self.password_digit,
+            require_special: self.password_special,
+            min_score: self.password_min_score,
+            history: self.password_history,
+            expiry_days: self.password_expiry_days,
+            has_mfa,
+            personal,
+        }
+    }
 
     pub fn validate(&self) -> Result<(), AppError> {
         let mut f = FieldErrors::new();
@@ -81,6 +137,12 @@ impl SecuritySettings {
         range(&mut f, "SECURITY_LOGIN_IP_LIMIT_TIME", self.ip_limit_minutes, 1, 1440);
         range(&mut f, "SECURITY_MFA_CONFIRM_TTL", self.mfa_confirm_minutes, 1, 60);
         range(&mut f, "TOKEN_EXPIRATION", self.token_lifetime_secs, 300, 30 * 24 * 3600);
+        range(&mut f, "SECURITY_PASSWORD_MIN_LENGTH", self.password_min_length, 6, 64);
+        range(&mut f, "SECURITY_PASSWORD_MIN_LENGTH_MFA", self.password_min_length_mfa, 6, 64);
+        range(&mut f, "SECURITY_PASSWORD_MIN_SCORE", u32::from(self.password_min_score), 0, 4);
+        range(&mut f, "OLD_PASSWORD_HISTORY_LIMIT_COUNT", self.password_history, 0, 30);
+        range(&mut f, "SECURITY_PASSWORD_EXPIRATION_TIME", self.password_expiry_days, 0, 9999);
+        range(&mut f, "TERMINAL_SSH_KEY_LIMIT_COUNT", self.ssh_key_limit, 1, 100);
         if f.is_empty() {
             Ok(())
         } else {

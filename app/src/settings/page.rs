@@ -37,6 +37,12 @@ fn SettingsForm(
     let policy = NodeRef::<html::Select>::new();
     let refs: [NodeRef<html::Input>; 8] = std::array::from_fn(|_| NodeRef::new());
     let [issuer, window, count, minutes, ip_count, ip_minutes, confirm_ttl, token_ttl] = refs;
+    let pw_refs: [NodeRef<html::Input>; 5] = std::array::from_fn(|_| NodeRef::new());
+    let [pw_min, pw_min_mfa, pw_history, pw_expiry, key_limit] = pw_refs;
+    let class_refs: [NodeRef<html::Input>; 4] = std::array::from_fn(|_| NodeRef::new());
+    let [pw_upper, pw_lower, pw_digit, pw_special] = class_refs;
+    let min_score = NodeRef::<html::Select>::new();
+    let checked = |r: &NodeRef<html::Input>| r.get_untracked().is_some_and(|el| el.checked());
     let error = move || save.value().get().and_then(|r| r.err());
     let field =
         move |name: &'static str| Signal::derive(move || error().and_then(|e| e.field(name)));
@@ -58,10 +64,24 @@ fn SettingsForm(
             ip_limit_minutes: number(&ip_minutes),
             mfa_confirm_minutes: number(&confirm_ttl),
             token_lifetime_secs: number(&token_ttl),
+            password_min_length: number(&pw_min),
+            password_min_length_mfa: number(&pw_min_mfa),
+            password_upper: checked(&pw_upper),
+            password_lower: checked(&pw_lower),
+            password_digit: checked(&pw_digit),
+            password_special: checked(&pw_special),
+            password_min_score: min_score
+                .get_untracked()
+                .and_then(|s| s.value().parse().ok())
+                .unwrap_or(u8::MAX),
+            password_history: number(&pw_history),
+            password_expiry_days: number(&pw_expiry),
+            ssh_key_limit: number(&key_limit),
         };
         save.dispatch(SaveSecuritySettings { settings });
     };
     let p = settings.mfa_policy;
+    let score = settings.password_min_score;
     view! {
         {move || match save.value().get() {
             Some(Ok(_)) => Some(view! { <Banner kind="success">"Saved."</Banner> }.into_any()),
@@ -94,6 +114,36 @@ fn SettingsForm(
                 kind="number" value=settings.mfa_confirm_minutes.to_string() help="A password confirmation always lasts 5 minutes." error=field("SECURITY_MFA_CONFIRM_TTL") />
             <TextField id="set-token" label="API token lifetime (seconds)" name="TOKEN_EXPIRATION" node_ref=token_ttl
                 kind="number" value=settings.token_lifetime_secs.to_string() error=field("TOKEN_EXPIRATION") />
+            <h2 class="form-section">"Passwords and SSH keys"</h2>
+            <TextField id="set-pw-min" label="Minimum password length without two-step verification" name="SECURITY_PASSWORD_MIN_LENGTH" node_ref=pw_min
+                kind="number" value=settings.password_min_length.to_string() help="6-64. NIST SP 800-63B-4 asks for 15 when the password is the only factor." error=field("SECURITY_PASSWORD_MIN_LENGTH") />
+            <TextField id="set-pw-min-mfa" label="Minimum password length with two-step verification" name="SECURITY_PASSWORD_MIN_LENGTH_MFA" node_ref=pw_min_mfa
+                kind="number" value=settings.password_min_length_mfa.to_string() help="6-64. NIST asks for 8 when the password is one of two factors." error=field("SECURITY_PASSWORD_MIN_LENGTH_MFA") />
+            <fieldset class="field checks">
+                <legend>"Also require (off by default: such rules make passwords weaker in practice)"</legend>
+                <label><input type="checkbox" node_ref=pw_upper checked=settings.password_upper />" An uppercase letter"</label>
+                <label><input type="checkbox" node_ref=pw_lower checked=settings.password_lower />" A lowercase letter"</label>
+                <label><input type="checkbox" node_ref=pw_digit checked=settings.password_digit />" A digit"</label>
+                <label><input type="checkbox" node_ref=pw_special checked=settings.password_special />" A special character"</label>
+            </fieldset>
+            <div class="field">
+                <label for="set-pw-score">"Lowest password strength accepted"</label>
+                <select id="set-pw-score" node_ref=min_score>
+                    {(0u8..=4).map(|n| view! {
+                        <option value=n.to_string() selected=n == score>
+                            {if n == 0 { "Any (no strength rule)".to_owned() } else { format!("{} ({n} of 4)", crate::password::model::score_label(n)) }}
+                        </option>
+                    }).collect_view()}
+                </select>
+                <p class="help">"The strength meter users see while typing; common passwords are refused at any setting."</p>
+                <p class="field-error" role="alert">{move || field("SECURITY_PASSWORD_MIN_SCORE").get()}</p>
+            </div>
+            <TextField id="set-pw-history" label="Earlier passwords that cannot be reused" name="OLD_PASSWORD_HISTORY_LIMIT_COUNT" node_ref=pw_history
+                kind="number" value=settings.password_history.to_string() help="0-30; 0 turns the rule off." error=field("OLD_PASSWORD_HISTORY_LIMIT_COUNT") />
+            <TextField id="set-pw-expiry" label="Passwords expire after (days)" name="SECURITY_PASSWORD_EXPIRATION_TIME" node_ref=pw_expiry
+                kind="number" value=settings.password_expiry_days.to_string() help="0 means never (NIST advises against routine expiry). Users with an expired password must change it at their next sign-in." error=field("SECURITY_PASSWORD_EXPIRATION_TIME") />
+            <TextField id="set-key-limit" label="SSH keys per user" name="TERMINAL_SSH_KEY_LIMIT_COUNT" node_ref=key_limit
+                kind="number" value=settings.ssh_key_limit.to_string() error=field("TERMINAL_SSH_KEY_LIMIT_COUNT") />
             <div class="form-actions">
                 <button type="submit" class="btn btn-primary" disabled=move || save.pending().get()>
                     {move || if save.pending().get() { "Saving…" } else { "Save" }}

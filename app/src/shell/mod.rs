@@ -56,7 +56,9 @@ pub fn Shell() -> impl IntoView {
             </header>
             <nav id="sidebar" class="sidebar" aria-label="Main">
                 <ul>
-                    <li><A href="/profile">"Profile"</A></li>
+                    <li><A href="/profile" exact=true>"Profile"</A></li>
+                    <li><A href="/profile/password">"Password"</A></li>
+                    <li><A href="/profile/ssh-keys">"SSH keys"</A></li>
                 </ul>
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {

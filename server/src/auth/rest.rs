@@ -141,6 +141,13 @@ async fn sign_in_inner(
             }
         }
     }
+    if core.password_expired(&user).await? {
+        return Ok(auth_error(
+            StatusCode::FORBIDDEN,
+            "password_expired",
+            "Your password has expired: change it in the web console first.",
+        ));
+    }
     let lifetime = i64::from(core.security().await?.token_lifetime_secs);
     let (token, expires) = tokens::issue(&core.db, user.id, lifetime, now).await?;
     store::set_last_login(&core.db, user.id, now).await?;

@@ -131,6 +131,7 @@ impl Core {
         let lifetime_secs = if stage == SessionStage::Full {
             lifetimes.max_secs
         } else {
+            // The MFA step, the forced set-up or an expired password: short.
             session::PENDING_MFA_SECS
         };
         let confirmed_with = if factors.contains(',') { "mfa" } else { "password" };
@@ -159,7 +160,7 @@ impl Core {
         if self.mfa_forced(user).await? {
             return Ok(SessionStage::MfaSetup);
         }
-        Ok(SessionStage::Full)
+        self.signed_in_stage(user).await
     }
 
     /// Creates a setup token when no administrator exists yet, for the link
@@ -193,6 +194,7 @@ impl AuthPort for Core {
             SessionStage::Full => next.to_owned(),
             SessionStage::Mfa => format!("/mfa?next={encoded}"),
             SessionStage::MfaSetup => "/otp/bind?setup=1".to_owned(),
+            SessionStage::PasswordExpired => "/password/expired".to_owned(),
         };
         Ok((cookie, destination))
     }

@@ -19,6 +19,8 @@ pub fn routes() -> Router<AppState> {
     let router = Router::new();
     let router = crate::auth::rest::routes(router);
     let router = crate::audit::routes(router);
+    let router = crate::password::rest::routes(router);
     let router = crate::profile::api::routes(router);
+    let router = crate::ssh_keys::rest::routes(router);
     crate::users::api::routes(router)
 }

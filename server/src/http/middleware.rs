@@ -69,6 +69,7 @@ pub async fn session_layer(
         let only = match stage {
             SessionStage::Mfa => Some("/mfa"),
             SessionStage::MfaSetup => Some("/otp/bind"),
+            SessionStage::PasswordExpired => Some("/password/expired"),
             SessionStage::Full => None,
         };
         if let Some(only) = only {

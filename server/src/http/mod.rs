@@ -62,6 +62,8 @@ impl AppState {
             mfa: self.core.clone(),
             settings: self.core.clone(),
             audit: self.core.clone(),
+            password: self.core.clone(),
+            ssh_keys: self.core.clone(),
         }
     }
 }

@@ -86,7 +86,9 @@ impl Core {
     }
 
     /// Replaces the session with a new one (new id), keeping the account.
-    async fn reissue_session(
+    /// The new session is signed in, unless the password has expired (then
+    /// changing it is all the session may do, for a short while).
+    pub(crate) async fn reissue_session(
         &self,
         client: &ClientInfo,
         old: &SessionCtx,
@@ -96,25 +98,26 @@ impl Core {
         confirmed_with: &str,
     ) -> Result<SetCookie, AppError> {
         let now = self.now();
-        let lifetimes = self.session_lifetimes();
+        let stage = self.signed_in_stage(user).await?;
+        let lifetime_secs = if stage == SessionStage::Full {
+            self.session_lifetimes().max_secs
+        } else {
+            session::PENDING_MFA_SECS
+        };
         let new = session::NewSession {
-            stage: SessionStage::Full,
+            stage,
             channel: "browser",
             factors,
-            lifetime_secs: lifetimes.max_secs,
+            lifetime_secs,
             confirmed_secs,
             confirmed_with,
         };
         let opened = session::open(&self.db, user.id, client, &new, now).await?;
         session::end(&self.db, old.session_id).await?;
-        if old.stage != SessionStage::Full {
+        if stage == SessionStage::Full && old.stage != SessionStage::Full {
             users::set_last_login(&self.db, user.id, now).await?;
         }
-        Ok(SetCookie(session::set_cookie_header(
-            self.config.https(),
-            &opened.token,
-            lifetimes.max_secs,
-        )))
+        Ok(SetCookie(session::set_cookie_header(self.config.https(), &opened.token, lifetime_secs)))
     }
 
     /// Re-authentication shared by the dialog and the REST API; returns the

@@ -47,8 +47,9 @@ impl Core {
     ) -> Result<UserRow, AppError> {
         let user = store::find_by_username(&self.db, username).await?.ok_or(AppError::NotFound)?;
         let hash = self.hasher.hash(password.expose()).await.or_internal()?;
-        store::set_password_hash(&self.db, user.id, &hash, self.now()).await?;
+        self.replace_password_hash(&user, &hash).await?;
         crate::auth::session::end_all_for_user(&self.db, user.id, None).await?;
+        crate::auth::tokens::revoke_for_user(&self.db, user.id, None).await?;
         Ok(user)
     }
 

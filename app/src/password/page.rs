@@ -1,0 +1,182 @@
+//! Changing the password: on the profile, and as the only page a sign-in
+//! with an expired password may see.
+
+use super::api::{get_password_rules, ChangePassword};
+use super::model::{PasswordChange, PasswordRules, RuleCheck};
+use super::strength::Strength;
+use crate::common::AppError;
+use crate::ui::{hard_navigate, input_value, Banner, TextField};
+use leptos::html;
+use leptos::prelude::*;
+
+/// `/profile/password`, inside the signed-in frame.
+#[component]
+pub fn PasswordPage() -> impl IntoView {
+    view! {
+        <div class="page">
+            <header class="page-header">
+                <h1>"Change password"</h1>
+                <p class="muted">"Your other sessions are signed out when the password changes."</p>
+            </header>
+            <section class="card" aria-label="New password">
+                <PasswordPanel expired=false />
+            </section>
+        </div>
+    }
+}
+
+/// `/password/expired`: the password is past its lifetime; nothing else
+/// works until it changes.
+#[component]
+pub fn ExpiredPasswordPage() -> impl IntoView {
+    view! {
+        <main class="auth-page">
+            <section class="auth-card auth-card-wide" aria-labelledby="expired-title">
+                <h1 id="expired-title">"Your password has expired"</h1>
+                <p class="muted">"Choose a new one to continue."</p>
+                <PasswordPanel expired=true />
+                <p class="muted"><a href="/login">"Sign in as someone else"</a></p>
+            </section>
+        </main>
+    }
+}
+
+#[component]
+fn PasswordPanel(expired: bool) -> impl IntoView {
+    let rules = Resource::new(|| (), |_| get_password_rules());
+    view! {
+        <Suspense fallback=|| view! { <p class="loading" aria-busy="true">"Loading the password rules…"</p> }>
+            {move || Suspend::new(async move {
+                match rules.await {
+                    Ok(r) => view! { <PasswordForm rules=r expired /> }.into_any(),
+                    Err(AppError::Unauthenticated) => view! {
+                        <Banner kind="error">"Your session has ended. "<a href="/login">"Sign in again"</a></Banner>
+                    }.into_any(),
+                    Err(e) => view! { <Banner kind="error">{e.to_string()}</Banner> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn PasswordForm(rules: PasswordRules, expired: bool) -> impl IntoView {
+    let rules = StoredValue::new(rules);
+    let old = NodeRef::<html::Input>::new();
+    let new = NodeRef::<html::Input>::new();
+    let again = NodeRef::<html::Input>::new();
+    let typed = RwSignal::new(String::new());
+    let assessed = Memo::new(move |_| {
+        let pw = typed.get();
+        rules.with_value(|r| r.check(&pw))
+    });
+    let action = ServerAction::<ChangePassword>::new();
+    let local_error = RwSignal::new(None::<AppError>);
+    let error = move || local_error.get().or_else(|| action.value().get().and_then(|r| r.err()));
+    let field = move |f: &'static str| Signal::derive(move || error().and_then(|e| e.field(f)));
+    let done = move || matches!(action.value().get(), Some(Ok(()))) && local_error.get().is_none();
+    Effect::new(move |_| {
+        if done() {
+            if expired {
+                hard_navigate("/profile");
+            } else {
+                for node in [old, new, again] {
+                    if let Some(el) = node.get_untracked() {
+                        el.set_value("");
+                    }
+                }
+                typed.set(String::new());
+            }
+        }
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let change = PasswordChange {
+            old_password: input_value(&old),
+            new_password: input_value(&new),
+            new_password_again: input_value(&again),
+        };
+        if let Err(e) = rules.with_value(|r| r.validate(&change)) {
+            local_error.set(Some(e));
+            return;
+        }
+        local_error.set(None);
+        action.dispatch(ChangePassword { change });
+    };
+    let history = rules.with_value(|r| r.history);
+    view! {
+        {move || done().then(|| view! {
+            <Banner kind="success">"Password changed. Your other sessions were signed out."</Banner>
+        })}
+        {move || error().filter(|e| !matches!(e, AppError::Invalid { .. }))
+            .map(|e| view! { <Banner kind="error">{e.to_string()}</Banner> })}
+        <form on:submit=on_submit novalidate class="form-grid password-form">
+            <TextField id="pw-old" label="Current password" name="old_password" kind="password" node_ref=old
+                autocomplete="current-password" error=field("old_password") required=true autofocus=true />
+            <div class="field" class:has-error=move || field("new_password").get().is_some()>
+                <label for="pw-new">"New password"</label>
+                <input id="pw-new" name="new_password" type="password" autocomplete="new-password" required
+                    node_ref=new
+                    aria-describedby="pw-new-meter pw-new-rules pw-new-error"
+                    aria-invalid=move || field("new_password").get().is_some().then_some("true")
+                    on:input=move |ev| typed.set(event_target_value(&ev)) />
+                <StrengthMeter assessed=Signal::derive(move || assessed.get().1) typed />
+                <RuleList checks=Signal::derive(move || assessed.get().0) typed />
+                {(history > 0).then(|| view! {
+                    <p class="help">{format!("Your last {history} passwords cannot be used again.")}</p>
+                })}
+                <p class="field-error" id="pw-new-error" role="alert">{move || field("new_password").get()}</p>
+            </div>
+            <TextField id="pw-again" label="New password again" name="new_password_again" kind="password" node_ref=again
+                autocomplete="new-password" error=field("new_password_again") required=true />
+            <div class="form-actions">
+                <button type="submit" class="btn btn-primary" disabled=move || action.pending().get()>
+                    {move || if action.pending().get() { "Changing…" } else { "Change password" }}
+                </button>
+            </div>
+        </form>
+    }
+}
+
+#[component]
+fn StrengthMeter(assessed: Signal<Strength>, typed: RwSignal<String>) -> impl IntoView {
+    let empty = move || typed.with(String::is_empty);
+    view! {
+        <div class="strength" id="pw-new-meter" data-testid="strength" aria-live="polite"
+            data-score=move || assessed.get().score.to_string()>
+            <meter min="0" max="4" low="2" high="3" optimum="4"
+                value=move || if empty() { 0 } else { assessed.get().score + 1 }.to_string()
+                aria-label="Password strength"></meter>
+            <span class="strength-label">
+                {move || if empty() { "Strength: not entered".to_owned() } else { format!("Strength: {}", assessed.get().label()) }}
+            </span>
+            {move || (!empty()).then(|| {
+                let s = assessed.get();
+                s.warning.or_else(|| s.suggestions.first().cloned())
+                    .map(|w| view! { <span class="strength-hint">{w}</span> })
+            })}
+        </div>
+    }
+}
+
+#[component]
+fn RuleList(checks: Signal<Vec<RuleCheck>>, typed: RwSignal<String>) -> impl IntoView {
+    view! {
+        <ul class="rules" id="pw-new-rules" data-testid="password-rules">
+            {move || {
+                let started = !typed.with(String::is_empty);
+                checks.get().into_iter().map(|c| {
+                    let state = if !started { "pending" } else if c.met { "met" } else { "unmet" };
+                    let mark = match state { "met" => "✓", "unmet" => "✗", _ => "•" };
+                    view! {
+                        <li class=format!("rule rule-{state}") data-rule=c.rule.clone() data-state=state>
+                            <span aria-hidden="true">{mark}</span>
+                            " "{c.label}
+                            <span class="sr-only">{match state { "met" => " (met)", "unmet" => " (not met)", _ => "" }}</span>
+                        </li>
+                    }
+                }).collect_view()
+            }}
+        </ul>
+    }
+}

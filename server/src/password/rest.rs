@@ -1,0 +1,31 @@
+//! `PUT /api/v1/users/profile/password/` (PATCH is refused: a password
+//! change is always the whole form).
+
+use crate::auth::events::Channel;
+use crate::auth::extract::{ApiCaller, AuthScheme};
+use crate::http::api::route_both;
+use crate::http::error::ApiResult;
+use crate::http::json::ApiJson;
+use crate::http::AppState;
+use app::auth::model::ClientInfo;
+use app::password::model::PasswordChange;
+use axum::extract::State;
+use axum::routing::put;
+use axum::{Extension, Json, Router};
+use serde_json::{json, Value};
+
+pub fn routes(router: Router<AppState>) -> Router<AppState> {
+    route_both(router, "/users/profile/password/", put(change))
+}
+
+async fn change(
+    State(state): State<AppState>,
+    Extension(client): Extension<ClientInfo>,
+    caller: ApiCaller,
+    ApiJson(change): ApiJson<PasswordChange>,
+) -> ApiResult<Json<Value>> {
+    let channel =
+        if caller.scheme == AuthScheme::Session { Channel::Browser } else { Channel::Api };
+    state.core.change_own_password(channel, &client, &caller.session, change).await?;
+    Ok(Json(json!({"msg": "Password changed. Your other sessions were signed out."})))
+}
