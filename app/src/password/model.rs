@@ -61,6 +61,9 @@ pub struct RuleCheck {
     pub met: bool,
 }
 
+/// Whether a character belongs to a class (uppercase, digit, ...).
+type CharTest = fn(char) -> bool;
+
 fn rule(rule: &str, label: String, failure: String, met: bool) -> RuleCheck {
     RuleCheck { rule: rule.into(), label, failure, met }
 }
@@ -86,7 +89,7 @@ impl PasswordRules {
         if !self.has_mfa && self.min_length_mfa >= self.min_length {
             checks[0].failure = format!("Use at least {} characters.", self.min_length);
         }
-        let classes: [(bool, &str, &str, fn(char) -> bool); 4] = [
+        let classes: [(bool, &str, &str, CharTest); 4] = [
             (self.require_upper, "upper", "an uppercase letter", char::is_uppercase),
             (self.require_lower, "lower", "a lowercase letter", char::is_lowercase),
             (self.require_digit, "digit", "a digit", |c| c.is_ascii_digit()),

@@ -160,7 +160,7 @@ fn KeyTable(
                                     <code data-testid="fingerprint">{k.fingerprint.clone()}</code>
                                     <div class="muted small"><code>{k.fingerprint_md5.clone()}</code></div>
                                 </td>
-                                <td><span class=if active { "badge badge-ok" } else { "badge" }>{if active { "Active" } else { "Disabled" }}</span></td>
+                                <td><span class=if active { "pill pill-ok" } else { "pill pill-off" }>{if active { "Active" } else { "Disabled" }}</span></td>
                                 <td>{k.date_created.display_short()}</td>
                                 <td>{when(k.date_last_used)}</td>
                                 <td class="actions">
