@@ -4,6 +4,7 @@
 
 #![recursion_limit = "256"]
 
+pub mod access_keys;
 pub mod audit;
 pub mod auth;
 pub mod common;
@@ -62,6 +63,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/profile") view=profile::page::ProfilePage />
                     <Route path=path!("/profile/password") view=password::page::PasswordPage />
                     <Route path=path!("/profile/ssh-keys") view=ssh_keys::page::SshKeysPage />
+                    <Route path=path!("/profile/access-keys") view=access_keys::page::AccessKeysPage />
                     <Route path=path!("/admin/auth-log") view=|| view! {
                         <shell::AdminOnly>
                             <audit::page::AuthLogPage />

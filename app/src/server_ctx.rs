@@ -2,6 +2,7 @@
 //! provides, the session of the current request, and the HTTP status of an
 //! error. Compiled only with `ssr`.
 
+use crate::access_keys::port::AccessKeysPort;
 use crate::audit::port::AuditPort;
 use crate::auth::model::{ClientInfo, SessionCtx};
 use crate::auth::port::{AuthPort, SetCookie};
@@ -27,6 +28,7 @@ pub struct Services {
     pub audit: Arc<dyn AuditPort>,
     pub password: Arc<dyn PasswordPort>,
     pub ssh_keys: Arc<dyn SshKeysPort>,
+    pub access_keys: Arc<dyn AccessKeysPort>,
 }
 
 pub fn services() -> Result<Services, AppError> {

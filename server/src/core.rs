@@ -18,6 +18,8 @@ pub struct Core {
     pub sealer: Sealer,
     /// Every kind of second factor the server knows.
     pub mfa: Vec<Box<dyn MfaMethod>>,
+    /// Access keys used since the last flush to the database.
+    pub key_usage: crate::access_keys::KeyUsage,
 }
 
 pub type SharedCore = Arc<Core>;

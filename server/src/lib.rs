@@ -4,6 +4,7 @@
 
 #![recursion_limit = "256"]
 
+pub mod access_keys;
 pub mod audit;
 pub mod auth;
 pub mod cli;
@@ -45,6 +46,7 @@ pub async fn build_core(config: Config, clock: SharedClock) -> anyhow::Result<Sh
         secret_key,
         sealer,
         mfa: mfa::methods(),
+        key_usage: Default::default(),
     }))
 }
 
@@ -54,9 +56,25 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let app = http::router(http::AppState::new(core));
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+    let app = http::router(http::AppState::new(core.clone()));
+    let flusher = tokio::spawn(flush_key_usage(core.clone()));
+    let served = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown)
         .await
-        .context("the server stopped with an error")
+        .context("the server stopped with an error");
+    flusher.abort();
+    // What was used since the last flush is not lost at shutdown.
+    let _ = core.flush_key_usage().await;
+    served
+}
+
+/// Writes access keys' last use every few seconds (never once per request).
+async fn flush_key_usage(core: SharedCore) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(5));
+    loop {
+        every.tick().await;
+        if let Err(e) = core.flush_key_usage().await {
+            tracing::warn!(error = %e, "access key usage not written; retrying later");
+        }
+    }
 }

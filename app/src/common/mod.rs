@@ -2,6 +2,7 @@
 //! newtypes validated the same way in the browser and on the server, and time.
 
 pub mod error;
+pub mod ip;
 pub mod serde_helpers;
 pub mod timestamp;
 pub mod validate;

@@ -59,6 +59,7 @@ pub fn Shell() -> impl IntoView {
                     <li><A href="/profile" exact=true>"Profile"</A></li>
                     <li><A href="/profile/password">"Password"</A></li>
                     <li><A href="/profile/ssh-keys">"SSH keys"</A></li>
+                    <li><A href="/profile/access-keys">"API access keys"</A></li>
                 </ul>
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {

@@ -1,7 +1,7 @@
 //! Who is calling the REST API. Every `/api/v1/` handler takes an
-//! [`ApiCaller`]; the schemes (browser session, Bearer token; HTTP
-//! Signature access keys next) all resolve here, in one place, so a handler
-//! never looks at credentials itself.
+//! [`ApiCaller`]; the schemes (browser session, Bearer token, HTTP
+//! Signature with an access key) all resolve here, in one place, so a
+//! handler never looks at credentials itself.
 
 use super::tokens;
 use crate::http::error::ApiError;
@@ -20,6 +20,8 @@ pub enum AuthScheme {
     Session,
     /// `Authorization: Bearer <token>` from the API sign-in.
     Bearer,
+    /// `Authorization: Signature keyId=...` signed with an access key.
+    Signature,
 }
 
 #[derive(Debug, Clone)]
@@ -57,9 +59,9 @@ impl FromRequestParts<AppState> for ApiCaller {
             let (scheme, credential) = text.split_once(' ').unwrap_or((text, ""));
             return match scheme.to_ascii_lowercase().as_str() {
                 "bearer" => bearer(state, credential.trim()).await,
-                // Access keys arrive with their own feature; until then the
-                // header is refused, never ignored.
-                "signature" | "token" => Err(ApiError::unauthenticated(
+                "signature" => signature(state, parts, credential).await,
+                // Private tokens are not offered; the header is refused, never ignored.
+                "token" => Err(ApiError::unauthenticated(
                     "This authentication scheme is not enabled on this server.",
                 )),
                 _ => Err(ApiError::unauthenticated("Unsupported authorization scheme.")),
@@ -94,4 +96,94 @@ async fn bearer(state: &AppState, token: &str) -> Result<ApiCaller, ApiError> {
         confirmed_with: row.confirmed_with,
     };
     Ok(ApiCaller { user: user.current_user(), scheme: AuthScheme::Bearer, session })
+}
+
+/// Every signature failure gets this one answer: which check failed is
+/// for the server log, not for the caller.
+fn invalid_signature(why: &str) -> ApiError {
+    tracing::info!(reason = why, "HTTP signature refused");
+    ApiError::unauthenticated("Invalid signature.")
+}
+
+async fn signature(
+    state: &AppState,
+    parts: &Parts,
+    credential: &str,
+) -> Result<ApiCaller, ApiError> {
+    use super::signature as sig;
+    let core = &state.core;
+    let params = sig::parse(credential).ok_or_else(|| invalid_signature("unreadable"))?;
+    if params.algorithm != "hmac-sha256" {
+        return Err(invalid_signature("algorithm"));
+    }
+    let listed = |name: &str| params.headers.iter().any(|h| h == name);
+    if !listed("(request-target)") || !listed("date") {
+        return Err(invalid_signature("(request-target) and date must be signed"));
+    }
+    let now = core.now();
+    let date = parts
+        .headers
+        .get(http::header::DATE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| httpdate::parse_http_date(v).ok())
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .and_then(|d| i64::try_from(d.as_secs()).ok())
+        .ok_or_else(|| invalid_signature("date"))?;
+    if (now.millis() / 1000 - date).abs() > sig::MAX_SKEW_SECS {
+        return Err(invalid_signature("stale date"));
+    }
+    if listed("digest") {
+        let header = parts.headers.get("digest").and_then(|v| v.to_str().ok()).unwrap_or("");
+        let body =
+            parts.extensions.get::<sig::BodyDigest>().ok_or_else(|| invalid_signature("body"))?;
+        if !sig::digest_matches(header, &body.0) {
+            return Err(invalid_signature("digest"));
+        }
+    }
+    let id = uuid::Uuid::parse_str(&params.key_id).map_err(|_| invalid_signature("key id"))?;
+    let key = crate::access_keys::find(&core.db, id)
+        .await?
+        .filter(|k| k.is_active)
+        .ok_or_else(|| invalid_signature("no such active key"))?;
+    let user = store::find_by_id(&core.db, key.user_id)
+        .await?
+        .filter(|u| u.usable_at(now))
+        .ok_or_else(|| invalid_signature("owner unusable"))?;
+    let secret = core
+        .sealer
+        .open(&crate::access_keys::seal_context(key.id), &key.secret_enc)
+        .ok_or_else(|| invalid_signature("secret unreadable"))?;
+    // The path as the client sent it (nesting strips /api/v1 from `uri`).
+    let target = parts
+        .extensions
+        .get::<axum::extract::OriginalUri>()
+        .map_or(&parts.uri, |o| &o.0)
+        .path_and_query()
+        .map_or("/", |pq| pq.as_str());
+    let text = sig::signing_string(&params, &parts.method, target, &parts.headers)
+        .ok_or_else(|| invalid_signature("a listed header is missing"))?;
+    if !sig::verify(&secret, &text, &params.signature) {
+        return Err(invalid_signature("mismatch"));
+    }
+    let ip = parts
+        .extensions
+        .get::<app::auth::model::ClientInfo>()
+        .and_then(|c| c.ip.as_deref())
+        .and_then(|ip| ip.parse::<std::net::IpAddr>().ok());
+    if !ip.is_some_and(|ip| app::common::ip::allowed(&key.allowlist(), ip)) {
+        return Err(ApiError::unauthenticated(
+            "This access key may not be used from your IP address. Ask for it to be added to the key's allowlist.",
+        ));
+    }
+    core.key_usage.record(key.id, now);
+    let session = SessionCtx {
+        session_id: key.id,
+        user: user.current_user(),
+        stage: SessionStage::Full,
+        // A script's key cannot confirm an identity: sensitive actions stay
+        // with people (the 412 flow).
+        confirmed_until: 0,
+        confirmed_with: String::new(),
+    };
+    Ok(ApiCaller { user: user.current_user(), scheme: AuthScheme::Signature, session })
 }

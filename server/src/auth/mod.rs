@@ -9,4 +9,5 @@ pub mod rest;
 pub mod service;
 pub mod session;
 pub mod setup;
+pub mod signature;
 pub mod tokens;

@@ -275,6 +275,13 @@ async fn confirm(
             )
         }
     };
+    if caller.scheme == AuthScheme::Signature {
+        return auth_error(
+            StatusCode::FORBIDDEN,
+            "not_supported",
+            "Requests signed with an access key cannot confirm an identity: sign in as a person for this.",
+        );
+    }
     let result = async {
         let user =
             store::find_by_id(&core.db, caller.user.id).await?.ok_or(AppError::Unauthenticated)?;
@@ -285,7 +292,7 @@ async fn confirm(
             AuthScheme::Session => {
                 session::set_confirmed(&core.db, caller.session.session_id, until, with).await
             }
-            AuthScheme::Bearer => {
+            AuthScheme::Bearer | AuthScheme::Signature => {
                 tokens::set_confirmed(&core.db, caller.session.session_id, until, with).await
             }
         }

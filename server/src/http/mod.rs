@@ -64,6 +64,7 @@ impl AppState {
             audit: self.core.clone(),
             password: self.core.clone(),
             ssh_keys: self.core.clone(),
+            access_keys: self.core.clone(),
         }
     }
 }
@@ -79,7 +80,10 @@ pub fn router(state: AppState) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
     Router::new()
         .route("/healthz", get(health))
-        .nest("/api/v1", api::routes())
+        .nest(
+            "/api/v1",
+            api::routes().layer(axum::middleware::from_fn(crate::auth::signature::digest_body)),
+        )
         .leptos_routes_with_context(&state, routes, provide, move || app::shell(options.clone()))
         .fallback_service(static_files)
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::session_layer))

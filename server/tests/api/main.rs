@@ -6,6 +6,8 @@
 
 mod helpers;
 
+mod access_keys;
+
 mod cli;
 mod csrf;
 mod health;
