@@ -54,6 +54,7 @@ echo "$e2e_password" | "$bin" user create --username e2e-admin --email e2e-admin
 echo "$e2e_password" | "$bin" user create --username e2e-user --email e2e-user@example.com --name "E2E User" --password-stdin
 echo "$e2e_password" | "$bin" user create --username e2e-mfa --email e2e-mfa@example.com --name "E2E MFA" --password-stdin
 echo "$e2e_password" | "$bin" user create --username e2e-keys --email e2e-keys@example.com --name "E2E Keys" --password-stdin
+echo "$e2e_password" | "$bin" user create --username e2e-api --email e2e-api@example.com --name "E2E API" --password-stdin
 "$bin" serve >"$work/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 50); do
@@ -63,7 +64,7 @@ done
 curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null || { cat "$work/server.log"; exit 1; }
 (
   cd end2end
-  BASE_URL="http://127.0.0.1:$port" E2E_USER=e2e-user E2E_MFA_USER=e2e-mfa E2E_KEYS_USER=e2e-keys \
+  BASE_URL="http://127.0.0.1:$port" E2E_USER=e2e-user E2E_MFA_USER=e2e-mfa E2E_KEYS_USER=e2e-keys E2E_API_USER=e2e-api \
     E2E_PASSWORD="$e2e_password" \
     E2E_ADMIN=e2e-admin E2E_ADMIN_PASSWORD="$e2e_password" npm test
 ) || { echo "--- server log ---"; tail -n 50 "$work/server.log"; exit 1; }

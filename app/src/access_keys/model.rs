@@ -12,9 +12,7 @@ pub struct AccessKeyRecord {
     /// Who may use it: `*`, addresses, CIDR blocks, `first-last` ranges.
     pub ip_group: Vec<String>,
     pub is_active: bool,
-    #[cfg_attr(feature = "ssr", schema(value_type = String, format = DateTime))]
     pub date_created: Timestamp,
-    #[cfg_attr(feature = "ssr", schema(value_type = Option<String>, format = DateTime))]
     pub date_last_used: Option<Timestamp>,
 }
 

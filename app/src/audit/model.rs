@@ -5,6 +5,7 @@ use uuid::Uuid;
 /// One authentication attempt.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AuthEventRecord {
     pub id: Uuid,
     pub datetime: Timestamp,
@@ -22,6 +23,7 @@ pub struct AuthEventRecord {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct AuthEventQuery {
     /// Part of a username.
     #[serde(default)]

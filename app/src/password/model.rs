@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// `PUT /api/v1/users/profile/password/`, in JumpServer's field names.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PasswordChange {
     #[serde(default)]
     pub old_password: String,

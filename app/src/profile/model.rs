@@ -6,6 +6,7 @@ use uuid::Uuid;
 
 /// The account as its owner sees it, in JumpServer's field names.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Profile {
     pub id: Uuid,
     pub username: String,
@@ -31,6 +32,7 @@ pub struct Profile {
 
 /// What the owner asked to change; absent fields stay as they are.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ProfileUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,

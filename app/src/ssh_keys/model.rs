@@ -5,6 +5,7 @@ use uuid::Uuid;
 /// A key as the API and the page show it. The key text itself is
 /// write-only (JumpServer's rule); the page downloads it on request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SshKeyRecord {
     pub id: Uuid,
     pub name: String,
@@ -24,6 +25,7 @@ pub struct SshKeyRecord {
 /// Kinds of key pair the server generates.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum GeneratedKind {
     #[default]
     Ed25519,
@@ -34,6 +36,7 @@ pub enum GeneratedKind {
 /// `POST /api/v1/authentication/ssh-key/`: a pasted public key
 /// (`public_key_option` `input`, the default) or a generated pair (`auto`).
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NewSshKey {
     #[serde(default)]
     pub name: String,
@@ -66,6 +69,7 @@ impl std::fmt::Debug for NewSshKey {
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum KeyOption {
     #[default]
     Input,
@@ -75,6 +79,7 @@ pub enum KeyOption {
 /// What a create answers: the key, and for a generated pair the private
 /// key in OpenSSH format, this once.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CreatedSshKey {
     #[serde(flatten)]
     pub key: SshKeyRecord,
@@ -90,6 +95,7 @@ impl std::fmt::Debug for CreatedSshKey {
 
 /// `PATCH /api/v1/authentication/ssh-key/{id}/`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SshKeyPatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -99,6 +105,7 @@ pub struct SshKeyPatch {
     pub is_active: Option<bool>,
     /// Refused when present: a key's material never changes.
     #[serde(default, skip_serializing)]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<String>))]
     pub public_key: Option<serde::de::IgnoredAny>,
 }
 

@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 /// An account as an administrator sees it, in JumpServer's field names.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct UserRecord {
     pub id: Uuid,
     pub username: String,
@@ -27,12 +28,14 @@ pub struct UserRecord {
 
 /// One page of a list, as JumpServer answers `limit`/`offset` queries.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Page<T> {
     pub count: u64,
     pub results: Vec<T>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct UserQuery {
     #[serde(default)]
     pub search: String,
@@ -57,6 +60,7 @@ impl UserQuery {
 
 /// A new account as typed by an administrator.
 #[derive(Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NewUser {
     pub username: String,
     pub name: String,
@@ -151,6 +155,7 @@ impl NewUser {
 
 /// What an administrator changes on an account; absent fields stay.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct UserEdit {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,

@@ -56,7 +56,11 @@ pub fn routes(router: Router<AppState>) -> Router<AppState> {
     route_both(router, "/audits/login-logs/", get(list))
 }
 
-async fn list(
+/// The authentication log, newest first (administrators).
+#[utoipa::path(get, path = "/api/v1/audits/login-logs/", tag = "Audit",
+    params(AuthEventQuery),
+    responses((status = 200, body = Page<AuthEventRecord>), (status = 403, description = "Administrators only")))]
+pub async fn list(
     State(state): State<AppState>,
     caller: ApiCaller,
     Query(query): Query<AuthEventQuery>,

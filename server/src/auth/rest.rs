@@ -30,7 +30,7 @@ const API_MFA_COOKIE: &str = "bp_api_mfa";
 pub fn routes(router: Router<AppState>) -> Router<AppState> {
     let router = route_both(router, "/authentication/auth/", post(sign_in));
     let router = route_both(router, "/authentication/mfa/challenge/", post(challenge));
-    let router = route_both(router, "/authentication/mfa/verify/", post(challenge));
+    let router = route_both(router, "/authentication/mfa/verify/", post(verify));
     route_both(router, "/authentication/confirm/", get(confirm_options).post(confirm))
 }
 
@@ -55,8 +55,8 @@ fn from_app_error(err: AppError) -> Response {
     auth_error(status, error, msg)
 }
 
-#[derive(Deserialize)]
-struct SignIn {
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct SignIn {
     username: String,
     password: String,
 }
@@ -70,7 +70,18 @@ fn api_mfa_token(headers: &HeaderMap) -> Option<String> {
         .map(str::to_owned)
 }
 
-async fn sign_in(
+/// Signs in with a username and password and returns a Bearer token. With a
+/// second factor bound, the first answer is `mfa_required` with a cookie:
+/// post the code to `mfa/challenge/` with that cookie, then repeat this call.
+#[utoipa::path(post, path = "/api/v1/authentication/auth/", tag = "Authentication", security(()),
+    request_body = SignIn,
+    responses(
+        (status = 200, description = "A token, or `{\"error\": \"mfa_required\", ...}` with the MFA cookie",
+            example = json!({"token": "...", "keyword": "Bearer", "date_expired": "2026-12-04T10:00:00Z"})),
+        (status = 401, description = "Wrong username or password (`{\"error\", \"msg\"}`)"),
+        (status = 403, description = "MFA required but not bound, or the password has expired"),
+        (status = 429, description = "Blocked after too many failures")))]
+pub async fn sign_in(
     State(state): State<AppState>,
     Extension(client): Extension<ClientInfo>,
     headers: HeaderMap,
@@ -155,14 +166,19 @@ async fn sign_in_inner(
         .into_response())
 }
 
-#[derive(Deserialize)]
-struct Challenge {
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct Challenge {
     #[serde(rename = "type")]
     kind: String,
     code: String,
 }
 
-async fn challenge(
+/// Answers the MFA step of an API sign-in (`type`: `otp` or `recovery`).
+#[utoipa::path(post, path = "/api/v1/authentication/mfa/challenge/", tag = "Authentication", security(()),
+    request_body = Challenge,
+    responses((status = 200, description = "`{\"msg\": \"ok\"}`: repeat the `auth/` call"),
+        (status = 401, description = "Wrong code or no pending sign-in")))]
+pub async fn challenge(
     State(state): State<AppState>,
     Extension(client): Extension<ClientInfo>,
     headers: HeaderMap,
@@ -207,13 +223,20 @@ async fn challenge(
     }
 }
 
-#[derive(Deserialize)]
-struct ConfirmQuery {
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ConfirmQuery {
+    /// `password` or `mfa`: what the caller means to confirm with.
     #[serde(default)]
     confirm_type: Option<String>,
 }
 
-async fn confirm_options(
+/// How the caller can confirm their identity before a sensitive action.
+#[utoipa::path(get, path = "/api/v1/authentication/confirm/", tag = "Authentication",
+    params(ConfirmQuery),
+    responses((status = 200, description = "What a confirmation needs",
+        example = json!({"required": "mfa", "password_allowed": false, "mfa": ["otp"]}))))]
+pub async fn confirm_options(
     State(state): State<AppState>,
     caller: ApiCaller,
     Query(query): Query<ConfirmQuery>,
@@ -240,15 +263,23 @@ async fn confirm_options(
     .into_response()
 }
 
-#[derive(Deserialize)]
-struct Confirm {
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct Confirm {
     confirm_type: String,
     #[serde(default)]
     mfa_type: Option<String>,
     secret_key: String,
 }
 
-async fn confirm(
+/// Confirms the caller's identity (password or code); sensitive actions
+/// answered with 412 then succeed for a few minutes.
+#[utoipa::path(post, path = "/api/v1/authentication/confirm/", tag = "Authentication",
+    request_body = Confirm,
+    responses((status = 200, description = "`{\"msg\": \"ok\"}`"),
+        (status = 400, description = "A password where a code is required"),
+        (status = 401, description = "Wrong password or code"),
+        (status = 403, description = "Requests signed with an access key cannot confirm")))]
+pub async fn confirm(
     State(state): State<AppState>,
     Extension(client): Extension<ClientInfo>,
     caller: ApiCaller,
@@ -302,4 +333,18 @@ async fn confirm(
         Ok(()) => Json(json!({"msg": "ok"})).into_response(),
         Err(err) => from_app_error(err),
     }
+}
+
+/// The same as `mfa/challenge/`, under the other name JumpServer clients use.
+#[utoipa::path(post, path = "/api/v1/authentication/mfa/verify/", tag = "Authentication", security(()),
+    request_body = Challenge,
+    responses((status = 200, description = "`{\"msg\": \"ok\"}`: repeat the `auth/` call"),
+        (status = 401, description = "Wrong code or no pending sign-in")))]
+pub async fn verify(
+    state: State<AppState>,
+    client: Extension<ClientInfo>,
+    headers: HeaderMap,
+    body: ApiJson<Challenge>,
+) -> Response {
+    challenge(state, client, headers, body).await
 }

@@ -3,6 +3,7 @@
 //! and the layers every request passes through.
 
 pub mod api;
+pub mod docs;
 pub mod error;
 pub mod json;
 pub mod middleware;
@@ -80,6 +81,7 @@ pub fn router(state: AppState) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
     Router::new()
         .route("/healthz", get(health))
+        .merge(docs::routes())
         .nest(
             "/api/v1",
             api::routes().layer(axum::middleware::from_fn(crate::auth::signature::digest_body)),

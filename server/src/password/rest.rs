@@ -18,7 +18,12 @@ pub fn routes(router: Router<AppState>) -> Router<AppState> {
     route_both(router, "/users/profile/password/", put(change))
 }
 
-async fn change(
+/// Changes the caller's password. Other sessions and API tokens end.
+#[utoipa::path(put, path = "/api/v1/users/profile/password/", tag = "Profile",
+    request_body = PasswordChange,
+    responses((status = 200, description = "`{\"msg\": ...}`"),
+        (status = 400, description = "Wrong current password, a rule not met (named), mismatch or reuse")))]
+pub async fn change(
     State(state): State<AppState>,
     Extension(client): Extension<ClientInfo>,
     caller: ApiCaller,

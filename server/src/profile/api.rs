@@ -15,11 +15,18 @@ pub fn routes(router: Router<AppState>) -> Router<AppState> {
     route_both(router, "/users/profile/", get(read).patch(update).put(update))
 }
 
-async fn read(State(state): State<AppState>, caller: ApiCaller) -> ApiResult<Json<Profile>> {
+/// The caller's own account.
+#[utoipa::path(get, path = "/api/v1/users/profile/", tag = "Profile",
+    responses((status = 200, body = Profile), (status = 401, description = "No or bad credentials")))]
+pub async fn read(State(state): State<AppState>, caller: ApiCaller) -> ApiResult<Json<Profile>> {
     Ok(Json(state.core.get_profile(&caller.session).await?))
 }
 
-async fn update(
+/// Changes the caller's name, phone, WeChat or MFA switch; other fields are ignored.
+#[utoipa::path(method(patch, put), path = "/api/v1/users/profile/", tag = "Profile",
+    request_body = ProfileUpdate,
+    responses((status = 200, body = Profile), (status = 400, description = "`{\"field\": [\"message\"]}`")))]
+pub async fn update(
     State(state): State<AppState>,
     caller: ApiCaller,
     ApiJson(update): ApiJson<ProfileUpdate>,

@@ -29,14 +29,26 @@ fn channel(caller: &ApiCaller) -> Channel {
     }
 }
 
-async fn list(
+/// The caller's SSH public keys (the key text itself is write-only).
+#[utoipa::path(get, path = "/api/v1/authentication/ssh-key/", tag = "SSH keys",
+    responses((status = 200, body = [SshKeyRecord])))]
+pub async fn list(
     State(state): State<AppState>,
     caller: ApiCaller,
 ) -> ApiResult<Json<Vec<SshKeyRecord>>> {
     Ok(Json(state.core.list_ssh_keys(&caller.session).await?))
 }
 
-async fn create(
+/// Adds a pasted public key (`public_key_option` `input`) or generates a
+/// pair (`auto`; the answer holds `private_key`, once). Needs a recent
+/// confirmation.
+#[utoipa::path(post, path = "/api/v1/authentication/ssh-key/", tag = "SSH keys",
+    request_body = NewSshKey,
+    responses((status = 201, body = CreatedSshKey),
+        (status = 400, description = "Not an acceptable public key (the reason is given), or too many keys"),
+        (status = 409, description = "This key was added already"),
+        (status = 412, description = "Confirm your identity first")))]
+pub async fn create(
     State(state): State<AppState>,
     Extension(client): Extension<ClientInfo>,
     caller: ApiCaller,
@@ -46,7 +58,10 @@ async fn create(
     Ok((StatusCode::CREATED, Json(created)))
 }
 
-async fn read(
+/// One of the caller's keys.
+#[utoipa::path(get, path = "/api/v1/authentication/ssh-key/{id}/", tag = "SSH keys",
+    params(("id" = Uuid, Path)), responses((status = 200, body = SshKeyRecord), (status = 404)))]
+pub async fn read(
     State(state): State<AppState>,
     caller: ApiCaller,
     Path(id): Path<Uuid>,
@@ -54,7 +69,11 @@ async fn read(
     Ok(Json(state.core.get_ssh_key(&caller.session, id).await?))
 }
 
-async fn edit(
+/// Renames, comments, enables (needs a recent confirmation) or disables a key.
+#[utoipa::path(patch, path = "/api/v1/authentication/ssh-key/{id}/", tag = "SSH keys",
+    params(("id" = Uuid, Path)), request_body = SshKeyPatch,
+    responses((status = 200, body = SshKeyRecord), (status = 400), (status = 404), (status = 412)))]
+pub async fn edit(
     State(state): State<AppState>,
     Extension(client): Extension<ClientInfo>,
     caller: ApiCaller,
@@ -64,7 +83,10 @@ async fn edit(
     Ok(Json(state.core.patch_key(channel(&caller), &client, &caller.session, id, patch).await?))
 }
 
-async fn remove(
+/// Deletes a key; SSH sign-in with it stops at once.
+#[utoipa::path(delete, path = "/api/v1/authentication/ssh-key/{id}/", tag = "SSH keys",
+    params(("id" = Uuid, Path)), responses((status = 204), (status = 404)))]
+pub async fn remove(
     State(state): State<AppState>,
     Extension(client): Extension<ClientInfo>,
     caller: ApiCaller,

@@ -22,7 +22,10 @@ pub fn routes(router: Router<AppState>) -> Router<AppState> {
     route_both(router, "/users/users/{id}/mfa/reset/", patch(reset_mfa).post(reset_mfa))
 }
 
-async fn unblock(
+/// Lifts the blocks failed attempts put on an account (administrators).
+#[utoipa::path(method(patch, post), path = "/api/v1/users/users/{id}/unblock/", tag = "Users",
+    params(("id" = Uuid, Path)), responses((status = 204), (status = 403), (status = 404)))]
+pub async fn unblock(
     State(state): State<AppState>,
     caller: ApiCaller,
     Path(id): Path<Uuid>,
@@ -31,7 +34,10 @@ async fn unblock(
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn reset_mfa(
+/// Removes an account's authenticator and recovery codes (administrators).
+#[utoipa::path(method(patch, post), path = "/api/v1/users/users/{id}/mfa/reset/", tag = "Users",
+    params(("id" = Uuid, Path)), responses((status = 204), (status = 403), (status = 404)))]
+pub async fn reset_mfa(
     State(state): State<AppState>,
     caller: ApiCaller,
     Path(id): Path<Uuid>,
@@ -40,8 +46,9 @@ async fn reset_mfa(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Serialize)]
-struct Listing {
+/// One page of accounts, as DRF pages them.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Listing {
     count: u64,
     next: Option<String>,
     previous: Option<String>,
@@ -60,7 +67,10 @@ fn page_link(state: &AppState, query: &UserQuery, offset: u64) -> String {
     url.to_string()
 }
 
-async fn list(
+/// Accounts, paged with `limit`/`offset` and filtered by `search` (administrators).
+#[utoipa::path(get, path = "/api/v1/users/users/", tag = "Users",
+    params(UserQuery), responses((status = 200, body = Listing), (status = 403)))]
+pub async fn list(
     State(state): State<AppState>,
     caller: ApiCaller,
     Query(query): Query<UserQuery>,
@@ -75,7 +85,10 @@ async fn list(
     Ok(Json(Listing { count: page.count, next, previous, results: page.results }))
 }
 
-async fn create(
+/// Creates an account (administrators).
+#[utoipa::path(post, path = "/api/v1/users/users/", tag = "Users",
+    request_body = NewUser, responses((status = 201, body = UserRecord), (status = 400), (status = 403), (status = 409)))]
+pub async fn create(
     State(state): State<AppState>,
     caller: ApiCaller,
     ApiJson(user): ApiJson<NewUser>,
@@ -86,7 +99,10 @@ async fn create(
     Ok((StatusCode::CREATED, Json(record)))
 }
 
-async fn read(
+/// One account (administrators).
+#[utoipa::path(get, path = "/api/v1/users/users/{id}/", tag = "Users",
+    params(("id" = Uuid, Path)), responses((status = 200, body = UserRecord), (status = 403), (status = 404)))]
+pub async fn read(
     State(state): State<AppState>,
     caller: ApiCaller,
     Path(id): Path<Uuid>,
@@ -95,7 +111,11 @@ async fn read(
     Ok(Json(state.core.get_user(&caller.session, id).await?))
 }
 
-async fn edit(
+/// Changes an account (administrators); absent fields stay.
+#[utoipa::path(patch, path = "/api/v1/users/users/{id}/", tag = "Users",
+    params(("id" = Uuid, Path)), request_body = UserEdit,
+    responses((status = 200, body = UserRecord), (status = 400), (status = 403), (status = 404)))]
+pub async fn edit(
     State(state): State<AppState>,
     caller: ApiCaller,
     Path(id): Path<Uuid>,
