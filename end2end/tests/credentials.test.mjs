@@ -91,6 +91,7 @@ describe('password and SSH keys', { timeout: 180_000 }, () => {
     await page.locator('#key-name').fill('laptop');
     await page.getByRole('button', { name: 'Add key', exact: true }).click();
     await keyRow('laptop').waitFor();
+    await page.waitForFunction(() => document.querySelector('#key-text').value === '');
     assert.equal((await keyRow('laptop').locator('[data-testid="fingerprint"]').textContent()).trim(), FINGERPRINT);
     assert.match(await keyRow('laptop').textContent(), /ED25519 256/);
   });
@@ -113,6 +114,16 @@ describe('password and SSH keys', { timeout: 180_000 }, () => {
     assert.match(text, /^-----BEGIN OPENSSH PRIVATE KEY-----\n/);
     await page.locator('.banner-warning', { hasText: 'cannot be downloaded again' }).waitFor();
     await keyRow('generated').waitFor();
+  });
+
+  it('downloads the public half of a key as an authorized_keys line', async () => {
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      keyRow('generated').getByRole('button', { name: /Download the public key/ }).click(),
+    ]);
+    assert.equal(download.suggestedFilename(), 'id_ed25519_generated.pub');
+    const line = await readFile(await download.path(), 'utf8');
+    assert.match(line, /^ssh-ed25519 AAAAC3NzaC1lZDI1NTE5\S+ \S+@bastion\n$/);
   });
 
   it('disables a key', async () => {

@@ -20,6 +20,9 @@ pub struct Core {
     pub mfa: Vec<Box<dyn MfaMethod>>,
     /// Access keys used since the last flush to the database.
     pub key_usage: crate::access_keys::KeyUsage,
+    /// Verified access keys and their owners, for a second.
+    pub key_cache: crate::access_keys::KeyCache,
+    pub settings_cache: crate::settings::SettingsCache,
 }
 
 pub type SharedCore = Arc<Core>;

@@ -47,6 +47,8 @@ pub async fn build_core(config: Config, clock: SharedClock) -> anyhow::Result<Sh
         sealer,
         mfa: mfa::methods(),
         key_usage: Default::default(),
+        key_cache: Default::default(),
+        settings_cache: Default::default(),
     }))
 }
 

@@ -215,7 +215,9 @@ fn AddKeyForm(
     let error = move || local_error.get().or_else(|| action_error(create, mine));
     let field = move |f: &'static str| Signal::derive(move || error().and_then(|e| e.field(f)));
     Effect::new(move |_| {
-        if mine.get_untracked() && matches!(create.value().get(), Some(Ok(_))) {
+        // Read the value first: it is what this effect must track.
+        let succeeded = matches!(create.value().get(), Some(Ok(_)));
+        if succeeded && mine.get_untracked() {
             for node in [name, comment] {
                 if let Some(el) = node.get_untracked() {
                     el.set_value("");

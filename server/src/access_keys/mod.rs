@@ -15,8 +15,14 @@ use app::access_keys::port::AccessKeysPort;
 use app::auth::model::{ClientInfo, SessionCtx};
 use app::common::{AppError, Timestamp};
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 use uuid::Uuid;
+
+/// How long a verified key and its owner are reused without a lookup.
+/// Changes made on this instance clear the cache at once; another
+/// instance's take effect here within this time.
+pub const KEY_CACHE_TTL: Duration = Duration::from_secs(1);
 
 /// Keys per user, as JumpServer allows.
 pub const MAX_KEYS: u32 = 10;
@@ -122,7 +128,68 @@ impl KeyUsage {
     }
 }
 
+/// A key that opened, with its owner as they were when it was looked up.
+pub struct VerifiedKey {
+    pub key: KeyRow,
+    pub owner: UserRow,
+    pub secret: Vec<u8>,
+}
+
+impl std::fmt::Debug for VerifiedKey {
+    // The secret never reaches a log.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VerifiedKey")
+            .field("key", &self.key.id)
+            .field("owner", &self.owner)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Default)]
+pub struct KeyCache(Mutex<HashMap<Uuid, (Instant, Arc<VerifiedKey>)>>);
+
+impl KeyCache {
+    pub fn get(&self, id: Uuid) -> Option<Arc<VerifiedKey>> {
+        let map = self.0.lock().ok()?;
+        map.get(&id).filter(|(at, _)| at.elapsed() < KEY_CACHE_TTL).map(|(_, v)| v.clone())
+    }
+
+    pub fn put(&self, id: Uuid, verified: Arc<VerifiedKey>) {
+        if let Ok(mut map) = self.0.lock() {
+            map.retain(|_, (at, _)| at.elapsed() < KEY_CACHE_TTL);
+            map.insert(id, (Instant::now(), verified));
+        }
+    }
+
+    /// Forgets everything: after any change to a key or an account.
+    pub fn clear(&self) {
+        if let Ok(mut map) = self.0.lock() {
+            map.clear();
+        }
+    }
+}
+
 impl Core {
+    /// An active key and its usable owner, from the cache or the database;
+    /// `None` for anything that must not sign.
+    pub async fn verified_key(&self, id: Uuid) -> Result<Option<Arc<VerifiedKey>>, AppError> {
+        if let Some(hit) = self.key_cache.get(id) {
+            return Ok(Some(hit));
+        }
+        let Some(key) = find(&self.db, id).await?.filter(|k| k.is_active) else {
+            return Ok(None);
+        };
+        let Some(owner) = users::find_by_id(&self.db, key.user_id).await? else {
+            return Ok(None);
+        };
+        let Some(secret) = self.sealer.open(&seal_context(key.id), &key.secret_enc) else {
+            return Ok(None);
+        };
+        let verified = Arc::new(VerifiedKey { key, owner, secret });
+        self.key_cache.put(id, verified.clone());
+        Ok(Some(verified))
+    }
+
     /// Writes the recorded last uses (one statement per key used since the
     /// last flush); run every few seconds and at shutdown.
     pub async fn flush_key_usage(&self) -> Result<usize, AppError> {
@@ -130,8 +197,14 @@ impl Core {
         let sql = "UPDATE access_keys SET date_last_used = $2 WHERE id = $1 \
                    AND (date_last_used IS NULL OR date_last_used < $2)";
         for (id, at) in &pending {
-            on_db!(&self.db, pool => sqlx::query(sql).bind(id).bind(at).execute(pool).await.map(|r| r.rows_affected()))
-                .or_internal()?;
+            let written = on_db!(&self.db, pool => sqlx::query(sql).bind(id).bind(at).execute(pool).await.map(|r| r.rows_affected()));
+            if let Err(e) = written {
+                // Keep every use not yet written for the next flush.
+                for (id, at) in &pending {
+                    self.key_usage.record(*id, Timestamp::from_millis(*at));
+                }
+                return Err(crate::error::internal(e));
+            }
         }
         Ok(pending.len())
     }
@@ -221,6 +294,7 @@ impl Core {
             row.is_active = active;
         }
         save(&self.db, &row).await?;
+        self.key_cache.clear();
         if let Some(active) = toggled {
             self.log_access_key(
                 channel,
@@ -247,6 +321,7 @@ impl Core {
         let sql = "DELETE FROM access_keys WHERE id = $1 AND user_id = $2";
         on_db!(&self.db, pool => sqlx::query(sql).bind(id).bind(user.id).execute(pool).await.map(|r| r.rows_affected()))
             .or_internal()?;
+        self.key_cache.clear();
         self.log_access_key(channel, client, &user, "deleted").await?;
         tracing::info!(user = %user.username, key = %id, "access key deleted");
         Ok(())

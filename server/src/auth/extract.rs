@@ -29,8 +29,12 @@ pub struct ApiCaller {
     pub user: CurrentUser,
     pub scheme: AuthScheme,
     /// The caller as the domain sees it; `session_id` is the id of the
-    /// credential used (the browser session or the Bearer token).
+    /// credential used (the browser session, the Bearer token, the key).
     pub session: SessionCtx,
+    /// For a signed request, the account as looked up with the key (at most
+    /// [`crate::access_keys::KEY_CACHE_TTL`] old, fresh after any change on
+    /// this instance), so handlers need not read it again.
+    pub owner: Option<std::sync::Arc<crate::access_keys::VerifiedKey>>,
 }
 
 impl ApiCaller {
@@ -74,6 +78,7 @@ impl FromRequestParts<AppState> for ApiCaller {
                 user: session.user.clone(),
                 scheme: AuthScheme::Session,
                 session: session.clone(),
+                owner: None,
             }),
             _ => Err(ApiError::unauthenticated("Authentication credentials were not provided.")),
         }
@@ -95,7 +100,7 @@ async fn bearer(state: &AppState, token: &str) -> Result<ApiCaller, ApiError> {
         confirmed_until: row.confirmed_until,
         confirmed_with: row.confirmed_with,
     };
-    Ok(ApiCaller { user: user.current_user(), scheme: AuthScheme::Bearer, session })
+    Ok(ApiCaller { user: user.current_user(), scheme: AuthScheme::Bearer, session, owner: None })
 }
 
 /// Every signature failure gets this one answer: which check failed is
@@ -141,18 +146,12 @@ async fn signature(
         }
     }
     let id = uuid::Uuid::parse_str(&params.key_id).map_err(|_| invalid_signature("key id"))?;
-    let key = crate::access_keys::find(&core.db, id)
-        .await?
-        .filter(|k| k.is_active)
-        .ok_or_else(|| invalid_signature("no such active key"))?;
-    let user = store::find_by_id(&core.db, key.user_id)
-        .await?
-        .filter(|u| u.usable_at(now))
-        .ok_or_else(|| invalid_signature("owner unusable"))?;
-    let secret = core
-        .sealer
-        .open(&crate::access_keys::seal_context(key.id), &key.secret_enc)
-        .ok_or_else(|| invalid_signature("secret unreadable"))?;
+    let verified =
+        core.verified_key(id).await?.ok_or_else(|| invalid_signature("no such active key"))?;
+    let (key, user, secret) = (&verified.key, &verified.owner, &verified.secret);
+    if !user.usable_at(now) {
+        return Err(invalid_signature("owner unusable"));
+    }
     // The path as the client sent it (nesting strips /api/v1 from `uri`).
     let target = parts
         .extensions
@@ -162,7 +161,7 @@ async fn signature(
         .map_or("/", |pq| pq.as_str());
     let text = sig::signing_string(&params, &parts.method, target, &parts.headers)
         .ok_or_else(|| invalid_signature("a listed header is missing"))?;
-    if !sig::verify(&secret, &text, &params.signature) {
+    if !sig::verify(secret, &text, &params.signature) {
         return Err(invalid_signature("mismatch"));
     }
     let ip = parts
@@ -185,5 +184,6 @@ async fn signature(
         confirmed_until: 0,
         confirmed_with: String::new(),
     };
-    Ok(ApiCaller { user: user.current_user(), scheme: AuthScheme::Signature, session })
+    let user = user.current_user();
+    Ok(ApiCaller { user, scheme: AuthScheme::Signature, session, owner: Some(verified.clone()) })
 }

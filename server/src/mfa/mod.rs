@@ -25,8 +25,13 @@ pub trait MfaMethod: Send + Sync {
     async fn available(&self, _core: &Core) -> Result<bool, AppError> {
         Ok(true)
     }
-    /// The user has this factor set up.
-    async fn active_for(&self, core: &Core, user: &UserRow) -> Result<bool, AppError>;
+    /// The user has this factor set up (`state` is read once for all methods).
+    async fn active_for(
+        &self,
+        core: &Core,
+        user: &UserRow,
+        state: &store::FactorState,
+    ) -> Result<bool, AppError>;
     /// Sends a challenge (a code by mail or SMS); `None` for factors the
     /// user already holds.
     async fn send_challenge(
@@ -58,8 +63,13 @@ impl MfaMethod for Otp {
         MfaKind::Otp
     }
 
-    async fn active_for(&self, core: &Core, user: &UserRow) -> Result<bool, AppError> {
-        Ok(store::bound_totp(&core.db, user.id).await?.is_some())
+    async fn active_for(
+        &self,
+        _core: &Core,
+        _user: &UserRow,
+        state: &store::FactorState,
+    ) -> Result<bool, AppError> {
+        Ok(state.otp_bound)
     }
 
     async fn verify(&self, core: &Core, user: &UserRow, response: &str) -> Result<bool, AppError> {
@@ -90,8 +100,13 @@ impl MfaMethod for Recovery {
         MfaKind::Recovery
     }
 
-    async fn active_for(&self, core: &Core, user: &UserRow) -> Result<bool, AppError> {
-        Ok(store::recovery_codes_left(&core.db, user.id).await? > 0)
+    async fn active_for(
+        &self,
+        _core: &Core,
+        _user: &UserRow,
+        state: &store::FactorState,
+    ) -> Result<bool, AppError> {
+        Ok(state.recovery_left > 0)
     }
 
     async fn verify(&self, core: &Core, user: &UserRow, response: &str) -> Result<bool, AppError> {
@@ -107,9 +122,10 @@ impl Core {
 
     /// The factors this user can use now.
     pub async fn active_mfa(&self, user: &UserRow) -> Result<Vec<MfaKind>, AppError> {
+        let state = store::factor_state(&self.db, user.id).await?;
         let mut active = Vec::new();
         for method in &self.mfa {
-            if method.available(self).await? && method.active_for(self, user).await? {
+            if method.available(self).await? && method.active_for(self, user, &state).await? {
                 active.push(method.kind());
             }
         }
@@ -152,8 +168,9 @@ impl Core {
             events::record(&self.db, event(false, "blocked"), client, now).await?;
             return Err(lockout::blocked(until));
         }
+        let state = store::factor_state(&self.db, user.id).await?;
         let method = match self.method(kind) {
-            Some(m) if m.available(self).await? && m.active_for(self, user).await? => m,
+            Some(m) if m.available(self).await? && m.active_for(self, user, &state).await? => m,
             _ => {
                 events::record(&self.db, event(false, "not_active"), client, now).await?;
                 return Err(AppError::invalid(

@@ -21,6 +21,22 @@ pub struct PendingTotp {
     pub recovery_json: Option<String>,
 }
 
+/// What second factors a user has, read in one statement for every method.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FactorState {
+    pub otp_bound: bool,
+    pub recovery_left: u32,
+}
+
+pub async fn factor_state(db: &Db, user_id: Uuid) -> Result<FactorState, AppError> {
+    let sql = "SELECT EXISTS (SELECT 1 FROM totp_secrets WHERE user_id = $1), \
+               (SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL)";
+    let (otp_bound, left): (bool, i64) =
+        on_db!(db, pool => sqlx::query_as(sql).bind(user_id).fetch_one(pool).await)
+            .or_internal()?;
+    Ok(FactorState { otp_bound, recovery_left: u32::try_from(left).unwrap_or(0) })
+}
+
 pub async fn bound_totp(db: &Db, user_id: Uuid) -> Result<Option<BoundTotp>, AppError> {
     let sql = "SELECT secret_enc, last_step FROM totp_secrets WHERE user_id = $1";
     on_db!(db, pool => sqlx::query_as::<_, BoundTotp>(sql).bind(user_id).fetch_optional(pool).await)

@@ -19,7 +19,11 @@ pub fn routes(router: Router<AppState>) -> Router<AppState> {
 #[utoipa::path(get, path = "/api/v1/users/profile/", tag = "Profile",
     responses((status = 200, body = Profile), (status = 401, description = "No or bad credentials")))]
 pub async fn read(State(state): State<AppState>, caller: ApiCaller) -> ApiResult<Json<Profile>> {
-    Ok(Json(state.core.get_profile(&caller.session).await?))
+    match &caller.owner {
+        // A signed request looked the account up already.
+        Some(verified) => Ok(Json(state.core.profile_of(&verified.owner).await?)),
+        None => Ok(Json(state.core.get_profile(&caller.session).await?)),
+    }
 }
 
 /// Changes the caller's name, phone, WeChat or MFA switch; other fields are ignored.

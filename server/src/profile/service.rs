@@ -9,11 +9,10 @@ impl Core {
     /// The profile with the real state of its second factors.
     pub async fn profile_of(&self, row: &store::UserRow) -> Result<Profile, AppError> {
         let mut profile = row.profile();
-        profile.is_otp_secret_key_bound =
-            crate::mfa::store::bound_totp(&self.db, row.id).await?.is_some();
+        let active = self.active_mfa(row).await?;
+        profile.is_otp_secret_key_bound = active.contains(&app::mfa::model::MfaKind::Otp);
         profile.mfa_force_enabled = self.mfa_required_by_admin(row).await?;
-        profile.mfa_enabled =
-            self.mfa_forced(row).await? || !self.active_mfa(row).await?.is_empty();
+        profile.mfa_enabled = self.mfa_forced(row).await? || !active.is_empty();
         Ok(profile)
     }
 }
@@ -52,6 +51,8 @@ impl ProfilePort for Core {
             row.mfa_level = level;
         }
         store::save(&self.db, &row).await?;
+        // Signed requests see the account as it is now.
+        self.key_cache.clear();
         self.profile_of(&row).await
     }
 }

@@ -1,6 +1,7 @@
 //! Admin settings, stored one row per JumpServer setting name with a JSON
-//! value, over built-in defaults. Read from the database each time, so every
-//! instance behind a load balancer applies a change at once.
+//! value, over built-in defaults. Each instance keeps what it read for at
+//! most a second ([`SETTINGS_TTL`]), so an instance behind a load balancer
+//! applies another's change within that second, and its own at once.
 
 use crate::core::Core;
 use crate::error::OrInternal;
@@ -10,6 +11,34 @@ use app::common::AppError;
 use app::settings::model::SecuritySettings;
 use app::settings::port::SettingsPort;
 use serde_json::{Map, Value};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// How long an instance reuses the settings rows it read.
+pub const SETTINGS_TTL: Duration = Duration::from_secs(1);
+
+/// The settings rows as last read, and when.
+#[derive(Default)]
+pub struct SettingsCache(Mutex<Option<(Instant, Vec<(String, String)>)>>);
+
+impl SettingsCache {
+    fn fresh(&self) -> Option<Vec<(String, String)>> {
+        let guard = self.0.lock().ok()?;
+        guard.as_ref().filter(|(at, _)| at.elapsed() < SETTINGS_TTL).map(|(_, rows)| rows.clone())
+    }
+
+    fn keep(&self, rows: &[(String, String)]) {
+        if let Ok(mut guard) = self.0.lock() {
+            *guard = Some((Instant::now(), rows.to_vec()));
+        }
+    }
+
+    pub fn clear(&self) {
+        if let Ok(mut guard) = self.0.lock() {
+            *guard = None;
+        }
+    }
+}
 
 impl Core {
     async fn load_settings<T: serde::de::DeserializeOwned + serde::Serialize + Default>(
@@ -20,9 +49,16 @@ impl Core {
             return Err(crate::error::internal("settings are not an object"));
         };
         let names: Vec<String> = merged.keys().cloned().collect();
-        let rows: Vec<(String, String)> =
-            on_db!(&self.db, pool => sqlx::query_as("SELECT name, value FROM settings").fetch_all(pool).await)
+        let rows = match self.settings_cache.fresh() {
+            Some(rows) => rows,
+            None => {
+                let rows: Vec<(String, String)> = on_db!(&self.db, pool =>
+                    sqlx::query_as("SELECT name, value FROM settings").fetch_all(pool).await)
                 .or_internal()?;
+                self.settings_cache.keep(&rows);
+                rows
+            }
+        };
         for (name, value) in rows {
             if names.contains(&name) {
                 if let Ok(value) = serde_json::from_str::<Value>(&value) {
@@ -42,6 +78,7 @@ impl Core {
             on_db!(&self.db, pool => sqlx::query(sql).bind(&name).bind(value.to_string()).bind(now).execute(pool).await.map(|r| r.rows_affected()))
                 .or_internal()?;
         }
+        self.settings_cache.clear();
         Ok(())
     }
 

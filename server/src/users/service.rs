@@ -113,6 +113,8 @@ impl Core {
             row.date_expired = end.map(|t| t.millis());
         }
         store::save(&self.db, &row).await?;
+        // Signed requests see the account as it is now.
+        self.key_cache.clear();
         if !row.is_active {
             // A deactivated account keeps no open session.
             crate::auth::session::end_all_for_user(&self.db, row.id, None).await?;

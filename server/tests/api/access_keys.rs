@@ -95,14 +95,34 @@ async fn signed_requests_act_as_the_key_owner(backend: Backend) {
     assert_eq!(send(browser.delete(&url)).await.0, 204);
     assert_eq!(client(&app, &id, &secret, "profile").0, 401);
 
-    // A key of an account that was switched off stops working.
+    // A key of an account that an administrator switches off stops at once.
+    app.create_user("boss", Role::Admin).await;
+    let admin = app.signed_in("boss").await;
     let (id2, secret2) = new_key(&app, &browser).await;
     assert_eq!(client(&app, &id2, &secret2, "profile").0, 200);
     let user =
         server::users::store::find_by_username(&app.core.db, "frank").await.unwrap().unwrap();
-    server::on_db!(&app.core.db, pool => sqlx::query("UPDATE users SET is_active = FALSE WHERE id = $1")
+    let (status, _) = send(
+        admin
+            .patch(app.url(&format!("/api/v1/users/users/{}/", user.id)))
+            .json(&json!({"is_active": false})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(client(&app, &id2, &secret2, "profile").0, 401);
+
+    // A change made by another instance (here: straight in the database)
+    // takes effect once this instance's short cache has expired.
+    server::on_db!(&app.core.db, pool => sqlx::query("UPDATE users SET is_active = TRUE WHERE id = $1")
         .bind(user.id).execute(pool).await.map(|r| r.rows_affected()))
     .unwrap();
+    let ttl = server::access_keys::KEY_CACHE_TTL + std::time::Duration::from_millis(100);
+    tokio::time::sleep(ttl).await;
+    assert_eq!(client(&app, &id2, &secret2, "profile").0, 200);
+    server::on_db!(&app.core.db, pool => sqlx::query("UPDATE access_keys SET is_active = FALSE WHERE user_id = $1")
+        .bind(user.id).execute(pool).await.map(|r| r.rows_affected()))
+    .unwrap();
+    tokio::time::sleep(ttl).await;
     assert_eq!(client(&app, &id2, &secret2, "profile").0, 401);
     app.finish().await;
 }

@@ -10,6 +10,7 @@ mod access_keys;
 
 mod cli;
 mod csrf;
+mod docs;
 mod health;
 mod mfa;
 mod pages;
