@@ -4,7 +4,7 @@
 
 pub mod rest;
 
-use crate::auth::events::{self, AuthEvent, Channel};
+use crate::auth::events::Channel;
 use crate::core::Core;
 use crate::db::Db;
 use crate::error::OrInternal;
@@ -220,24 +220,6 @@ impl Core {
         find(&self.db, id).await?.filter(|k| k.user_id == user.id).ok_or(AppError::NotFound)
     }
 
-    async fn log_access_key(
-        &self,
-        channel: Channel,
-        client: &ClientInfo,
-        user: &UserRow,
-        what: &str,
-    ) -> Result<(), AppError> {
-        let event = AuthEvent {
-            user_id: Some(user.id),
-            username: &user.username,
-            factor: "access_key",
-            channel,
-            success: true,
-            reason: what,
-        };
-        events::record(&self.db, event, client, self.now()).await
-    }
-
     pub async fn create_key_for(
         &self,
         channel: Channel,
@@ -266,7 +248,7 @@ impl Core {
             date_last_used: None,
         };
         insert(&self.db, &row).await?;
-        self.log_access_key(channel, client, &user, "created").await?;
+        self.log_credential_change(channel, client, &user, "access_key", "created").await?;
         tracing::info!(user = %user.username, key = %id, "access key created");
         Ok(CreatedAccessKey { key: row.record(None), secret })
     }
@@ -296,15 +278,11 @@ impl Core {
         save(&self.db, &row).await?;
         self.key_cache.clear();
         if let Some(active) = toggled {
-            self.log_access_key(
-                channel,
-                client,
-                &user,
-                if active { "enabled" } else { "disabled" },
-            )
-            .await?;
+            let what = if active { "enabled" } else { "disabled" };
+            self.log_credential_change(channel, client, &user, "access_key", what).await?;
         } else if patch.ip_group.is_some() {
-            self.log_access_key(channel, client, &user, "allowlist_changed").await?;
+            self.log_credential_change(channel, client, &user, "access_key", "allowlist_changed")
+                .await?;
         }
         Ok(row.record(self.key_usage.pending(id)))
     }
@@ -322,7 +300,7 @@ impl Core {
         on_db!(&self.db, pool => sqlx::query(sql).bind(id).bind(user.id).execute(pool).await.map(|r| r.rows_affected()))
             .or_internal()?;
         self.key_cache.clear();
-        self.log_access_key(channel, client, &user, "deleted").await?;
+        self.log_credential_change(channel, client, &user, "access_key", "deleted").await?;
         tracing::info!(user = %user.username, key = %id, "access key deleted");
         Ok(())
     }

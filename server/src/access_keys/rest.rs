@@ -1,8 +1,7 @@
 //! `/api/v1/authentication/access-keys/`: list, create (the secret in the
 //! answer, once), retrieve, PATCH is_active / ip_group, DELETE.
 
-use crate::auth::events::Channel;
-use crate::auth::extract::{ApiCaller, AuthScheme};
+use crate::auth::extract::ApiCaller;
 use crate::http::api::route_both;
 use crate::http::error::ApiResult;
 use crate::http::json::ApiJson;
@@ -19,14 +18,6 @@ use uuid::Uuid;
 pub fn routes(router: Router<AppState>) -> Router<AppState> {
     let router = route_both(router, "/authentication/access-keys/", get(list).post(create));
     route_both(router, "/authentication/access-keys/{id}/", get(read).patch(edit).delete(remove))
-}
-
-fn channel(caller: &ApiCaller) -> Channel {
-    if caller.scheme == AuthScheme::Session {
-        Channel::Browser
-    } else {
-        Channel::Api
-    }
 }
 
 /// The caller's access keys.
@@ -52,7 +43,7 @@ pub async fn create(
     ApiJson(new): ApiJson<NewAccessKey>,
 ) -> ApiResult<(StatusCode, Json<CreatedAccessKey>)> {
     let created =
-        state.core.create_key_for(channel(&caller), &client, &caller.session, new).await?;
+        state.core.create_key_for(caller.channel(), &client, &caller.session, new).await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -81,7 +72,7 @@ pub async fn edit(
     Path(id): Path<Uuid>,
     ApiJson(patch): ApiJson<AccessKeyPatch>,
 ) -> ApiResult<Json<AccessKeyRecord>> {
-    Ok(Json(state.core.patch_key_for(channel(&caller), &client, &caller.session, id, patch).await?))
+    Ok(Json(state.core.patch_key_for(caller.channel(), &client, &caller.session, id, patch).await?))
 }
 
 /// Deletes a key; requests signed with it fail at once.
@@ -94,6 +85,6 @@ pub async fn remove(
     caller: ApiCaller,
     Path(id): Path<Uuid>,
 ) -> ApiResult<StatusCode> {
-    state.core.delete_key_for(channel(&caller), &client, &caller.session, id).await?;
+    state.core.delete_key_for(caller.channel(), &client, &caller.session, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -69,3 +69,26 @@ pub async fn record(
     );
     Ok(())
 }
+
+impl crate::core::Core {
+    /// A credential of `user` changed (a factor bound, a password, a key):
+    /// logged beside the sign-ins, as a success with `what` as the reason.
+    pub async fn log_credential_change(
+        &self,
+        channel: Channel,
+        client: &ClientInfo,
+        user: &crate::users::store::UserRow,
+        factor: &str,
+        what: &str,
+    ) -> Result<(), AppError> {
+        let event = AuthEvent {
+            user_id: Some(user.id),
+            username: &user.username,
+            factor,
+            channel,
+            success: true,
+            reason: what,
+        };
+        record(&self.db, event, client, self.now()).await
+    }
+}

@@ -38,6 +38,15 @@ pub struct ApiCaller {
 }
 
 impl ApiCaller {
+    /// The channel the authentication log records for this caller.
+    pub fn channel(&self) -> super::events::Channel {
+        if self.scheme == AuthScheme::Session {
+            super::events::Channel::Browser
+        } else {
+            super::events::Channel::Api
+        }
+    }
+
     pub fn require_admin(&self) -> Result<(), ApiError> {
         if self.user.is_admin() {
             Ok(())

@@ -67,24 +67,6 @@ impl Core {
         (codes, hashes)
     }
 
-    async fn log_change(
-        &self,
-        client: &ClientInfo,
-        user: &UserRow,
-        factor: &str,
-        reason: &str,
-    ) -> Result<(), AppError> {
-        let event = AuthEvent {
-            user_id: Some(user.id),
-            username: &user.username,
-            factor,
-            channel: Channel::Browser,
-            success: true,
-            reason,
-        };
-        events::record(&self.db, event, client, self.now()).await
-    }
-
     /// Replaces the session with a new one (new id), keeping the account.
     /// The new session is signed in, unless the password has expired (then
     /// changing it is all the session may do, for a short while).
@@ -265,7 +247,7 @@ impl MfaPort for Core {
         store::bind_totp(&self.db, user.id, &sealed, step, self.now()).await?;
         store::replace_recovery_codes(&self.db, user.id, &hashes, self.now()).await?;
         store::drop_pending(&self.db, session.session_id).await?;
-        self.log_change(client, &user, "otp", "bound").await?;
+        self.log_credential_change(Channel::Browser, client, &user, "otp", "bound").await?;
         tracing::info!(user = %user.username, "authenticator bound");
         if session.stage == SessionStage::MfaSetup {
             // Binding proved the new factor: the forced set-up ends signed in.
@@ -288,7 +270,7 @@ impl MfaPort for Core {
         self.require_confirmed(session, &user).await?;
         self.verify_factor(client, Channel::Browser, &user, MfaKind::Otp, code).await?;
         store::unbind_totp(&self.db, user.id).await?;
-        self.log_change(client, &user, "otp", "unbound").await?;
+        self.log_credential_change(Channel::Browser, client, &user, "otp", "unbound").await?;
         tracing::info!(user = %user.username, "authenticator removed");
         Ok(())
     }

@@ -1,8 +1,7 @@
 //! `PUT /api/v1/users/profile/password/` (PATCH is refused: a password
 //! change is always the whole form).
 
-use crate::auth::events::Channel;
-use crate::auth::extract::{ApiCaller, AuthScheme};
+use crate::auth::extract::ApiCaller;
 use crate::http::api::route_both;
 use crate::http::error::ApiResult;
 use crate::http::json::ApiJson;
@@ -29,8 +28,6 @@ pub async fn change(
     caller: ApiCaller,
     ApiJson(change): ApiJson<PasswordChange>,
 ) -> ApiResult<Json<Value>> {
-    let channel =
-        if caller.scheme == AuthScheme::Session { Channel::Browser } else { Channel::Api };
-    state.core.change_own_password(channel, &client, &caller.session, change).await?;
+    state.core.change_own_password(caller.channel(), &client, &caller.session, change).await?;
     Ok(Json(json!({"msg": "Password changed. Your other sessions were signed out."})))
 }

@@ -1,7 +1,7 @@
 //! The owner's password change and the expiry rule.
 
 use super::history;
-use crate::auth::events::{self, AuthEvent, Channel};
+use crate::auth::events::Channel;
 use crate::auth::{session, tokens};
 use crate::core::Core;
 use crate::error::OrInternal;
@@ -116,15 +116,7 @@ impl Core {
         // Everyone else holding this account is out; this session stays.
         session::end_all_for_user(&self.db, user.id, Some(session.session_id)).await?;
         tokens::revoke_for_user(&self.db, user.id, Some(session.session_id)).await?;
-        let event = AuthEvent {
-            user_id: Some(user.id),
-            username: &user.username,
-            factor: "password",
-            channel,
-            success: true,
-            reason: "changed",
-        };
-        events::record(&self.db, event, client, self.now()).await?;
+        self.log_credential_change(channel, client, &user, "password", "changed").await?;
         tracing::info!(user = %user.username, "password changed");
         Ok(())
     }

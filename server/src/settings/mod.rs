@@ -17,12 +17,15 @@ use std::time::{Duration, Instant};
 /// How long an instance reuses the settings rows it read.
 pub const SETTINGS_TTL: Duration = Duration::from_secs(1);
 
+/// Settings rows: name and JSON value.
+type Rows = Vec<(String, String)>;
+
 /// The settings rows as last read, and when.
 #[derive(Default)]
-pub struct SettingsCache(Mutex<Option<(Instant, Vec<(String, String)>)>>);
+pub struct SettingsCache(Mutex<Option<(Instant, Rows)>>);
 
 impl SettingsCache {
-    fn fresh(&self) -> Option<Vec<(String, String)>> {
+    fn fresh(&self) -> Option<Rows> {
         let guard = self.0.lock().ok()?;
         guard.as_ref().filter(|(at, _)| at.elapsed() < SETTINGS_TTL).map(|(_, rows)| rows.clone())
     }
@@ -52,7 +55,7 @@ impl Core {
         let rows = match self.settings_cache.fresh() {
             Some(rows) => rows,
             None => {
-                let rows: Vec<(String, String)> = on_db!(&self.db, pool =>
+                let rows: Rows = on_db!(&self.db, pool =>
                     sqlx::query_as("SELECT name, value FROM settings").fetch_all(pool).await)
                 .or_internal()?;
                 self.settings_cache.keep(&rows);

@@ -1,8 +1,7 @@
 //! `/api/v1/authentication/ssh-key/`: list, create (paste or generate),
 //! retrieve, PATCH name/comment/is_active, DELETE.
 
-use crate::auth::events::Channel;
-use crate::auth::extract::{ApiCaller, AuthScheme};
+use crate::auth::extract::ApiCaller;
 use crate::http::api::route_both;
 use crate::http::error::ApiResult;
 use crate::http::json::ApiJson;
@@ -19,14 +18,6 @@ use uuid::Uuid;
 pub fn routes(router: Router<AppState>) -> Router<AppState> {
     let router = route_both(router, "/authentication/ssh-key/", get(list).post(create));
     route_both(router, "/authentication/ssh-key/{id}/", get(read).patch(edit).delete(remove))
-}
-
-fn channel(caller: &ApiCaller) -> Channel {
-    if caller.scheme == AuthScheme::Session {
-        Channel::Browser
-    } else {
-        Channel::Api
-    }
 }
 
 /// The caller's SSH public keys (the key text itself is write-only).
@@ -54,7 +45,7 @@ pub async fn create(
     caller: ApiCaller,
     ApiJson(new): ApiJson<NewSshKey>,
 ) -> ApiResult<(StatusCode, Json<CreatedSshKey>)> {
-    let created = state.core.create_key(channel(&caller), &client, &caller.session, new).await?;
+    let created = state.core.create_key(caller.channel(), &client, &caller.session, new).await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -80,7 +71,7 @@ pub async fn edit(
     Path(id): Path<Uuid>,
     ApiJson(patch): ApiJson<SshKeyPatch>,
 ) -> ApiResult<Json<SshKeyRecord>> {
-    Ok(Json(state.core.patch_key(channel(&caller), &client, &caller.session, id, patch).await?))
+    Ok(Json(state.core.patch_key(caller.channel(), &client, &caller.session, id, patch).await?))
 }
 
 /// Deletes a key; SSH sign-in with it stops at once.
@@ -92,6 +83,6 @@ pub async fn remove(
     caller: ApiCaller,
     Path(id): Path<Uuid>,
 ) -> ApiResult<StatusCode> {
-    state.core.remove_key(channel(&caller), &client, &caller.session, id).await?;
+    state.core.remove_key(caller.channel(), &client, &caller.session, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,7 +1,7 @@
 //! The owner's SSH keys: every rule applies the same to the page and the API.
 
 use super::store::{self, KeyRow};
-use crate::auth::events::{self, AuthEvent, Channel};
+use crate::auth::events::Channel;
 use crate::core::Core;
 use crate::error::OrInternal;
 use crate::users::store::{self as users, UserRow};
@@ -17,24 +17,6 @@ impl Core {
             return Err(AppError::Unauthenticated);
         }
         users::find_by_id(&self.db, session.user.id).await?.ok_or(AppError::Unauthenticated)
-    }
-
-    async fn log_key_change(
-        &self,
-        channel: Channel,
-        client: &ClientInfo,
-        user: &UserRow,
-        what: &str,
-    ) -> Result<(), AppError> {
-        let event = AuthEvent {
-            user_id: Some(user.id),
-            username: &user.username,
-            factor: "ssh_key",
-            channel,
-            success: true,
-            reason: what,
-        };
-        events::record(&self.db, event, client, self.now()).await
     }
 
     pub async fn create_key(
@@ -102,7 +84,7 @@ impl Core {
             return Err(AppError::conflict("public_key", "You have added this key already."));
         }
         let what = if private_key.is_some() { "generated" } else { "added" };
-        self.log_key_change(channel, client, &user, what).await?;
+        self.log_credential_change(channel, client, &user, "ssh_key", what).await?;
         tracing::info!(user = %user.username, fingerprint = %row.fingerprint_sha256, "SSH key {what}");
         Ok(CreatedSshKey { key: row.record(), private_key })
     }
@@ -134,13 +116,8 @@ impl Core {
         }
         store::save(&self.db, &row).await?;
         if let Some(active) = toggled {
-            self.log_key_change(
-                channel,
-                client,
-                &user,
-                if active { "enabled" } else { "disabled" },
-            )
-            .await?;
+            let what = if active { "enabled" } else { "disabled" };
+            self.log_credential_change(channel, client, &user, "ssh_key", what).await?;
         }
         Ok(row.record())
     }
@@ -156,7 +133,7 @@ impl Core {
         if !store::delete(&self.db, user.id, id).await? {
             return Err(AppError::NotFound);
         }
-        self.log_key_change(channel, client, &user, "deleted").await?;
+        self.log_credential_change(channel, client, &user, "ssh_key", "deleted").await?;
         tracing::info!(user = %user.username, key = %id, "SSH key deleted");
         Ok(())
     }
