@@ -13,7 +13,7 @@ duration=${1:-10}
 ensure_build_tools
 command -v wrk >/dev/null || apt_install wrk
 log "building the release"
-cargo leptos build --release >&2
+cargo leptos build --release --split >&2
 
 work=$(mktemp -d)
 server_pid=

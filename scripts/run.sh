@@ -7,6 +7,6 @@ source "$(dirname "${BASH_SOURCE[0]}")/tools.sh"
 cd "$ROOT"
 ensure_build_tools
 log "building the release (the first build takes about 10 minutes)"
-cargo leptos build --release
+cargo leptos build --release --split
 log "starting"
 exec "$CARGO_TARGET_DIR/release/bastion-profile" serve "$@"

@@ -32,7 +32,7 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo clippy -p app --features hydrate --target wasm32-unknown-unknown --locked -- -D warnings
 
 log "building the site and server"
-cargo leptos build
+cargo leptos build --split
 
 log "unit and integration tests (SQLite and PostgreSQL)"
 cargo test --workspace --locked

@@ -171,7 +171,7 @@ pub fn ConfirmDialog(
     view! {
         <div class="modal-backdrop"
             on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Escape" { on_cancel.run(()) }>
-            <div class="modal" role="alertdialog" aria-modal="true" aria-labelledby="confirm-title">
+            <div class="modal" on:keydown=move |ev: leptos::ev::KeyboardEvent| crate::ui::trap_focus(&ev) role="alertdialog" aria-modal="true" aria-labelledby="confirm-title">
                 <h2 id="confirm-title">{title}</h2>
                 {children()}
                 <div class="form-actions">
@@ -210,4 +210,49 @@ pub fn download_text(file_name: &str, text: &str) {
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = (file_name, text);
+}
+
+/// Keeps Tab and Shift+Tab inside a modal dialog (attach it to the dialog's
+/// `keydown`): from the last control Tab goes to the first, and back.
+pub fn trap_focus(ev: &leptos::ev::KeyboardEvent) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        if ev.key() != "Tab" {
+            return;
+        }
+        let Some(dialog) = ev.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        else {
+            return;
+        };
+        let focusable =
+            "button:not([disabled]), [href], input:not([disabled]), select:not([disabled]), \
+                         textarea:not([disabled]), [tabindex]:not([tabindex='-1'])";
+        let Ok(list) = dialog.query_selector_all(focusable) else {
+            return;
+        };
+        let count = list.length();
+        if count == 0 {
+            return;
+        }
+        let (first, last) = (list.item(0), list.item(count - 1));
+        let active = web_sys::window().and_then(|w| w.document()).and_then(|d| d.active_element());
+        let is_active = |node: &Option<web_sys::Node>| match (node, &active) {
+            (Some(node), Some(active)) => node.is_same_node(Some(active.as_ref())),
+            _ => false,
+        };
+        let wrap_to = if ev.shift_key() && is_active(&first) {
+            last
+        } else if !ev.shift_key() && is_active(&last) {
+            first
+        } else {
+            None
+        };
+        if let Some(el) = wrap_to.and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok()) {
+            ev.prevent_default();
+            let _ = el.focus();
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = ev;
 }

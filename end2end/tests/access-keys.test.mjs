@@ -56,6 +56,14 @@ describe('API access keys', { timeout: 120_000 }, () => {
     assert.ok(await dialog.getByRole('button', { name: 'Copy secret' }).isVisible());
     await page.mouse.click(5, 5);
     assert.ok(await dialog.isVisible(), 'a click beside the dialog leaves it open');
+    // Tab cycles through the dialog's own controls and never leaves it.
+    await dialog.getByRole('button', { name: 'I have saved the secret' }).focus();
+    for (let i = 0; i < 4; i += 1) {
+      await page.keyboard.press('Tab');
+      assert.ok(await dialog.evaluate((el) => el.contains(document.activeElement)), `focus left the dialog after ${i + 1} Tab(s)`);
+    }
+    await page.keyboard.press('Shift+Tab');
+    assert.ok(await dialog.evaluate((el) => el.contains(document.activeElement)));
     await dialog.getByRole('button', { name: 'I have saved the secret' }).click();
     await dialog.waitFor({ state: 'detached' });
   });

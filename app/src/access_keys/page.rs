@@ -176,7 +176,7 @@ fn SecretDialog(created: CreatedAccessKey, on_close: Callback<()>) -> impl IntoV
     let secret = created.secret.clone();
     view! {
         <div class="modal-backdrop">
-            <div class="modal" role="dialog" aria-modal="true" aria-labelledby="secret-title" data-testid="secret-dialog">
+            <div class="modal" on:keydown=move |ev: leptos::ev::KeyboardEvent| crate::ui::trap_focus(&ev) role="dialog" aria-modal="true" aria-labelledby="secret-title" data-testid="secret-dialog">
                 <h2 id="secret-title">"Your new access key"</h2>
                 <Banner kind="warning">"Copy the secret now: it is shown only this once and cannot be recovered."</Banner>
                 <dl class="facts">
@@ -239,7 +239,7 @@ fn AllowlistDialog(
     };
     view! {
         <div class="modal-backdrop" on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Escape" { on_close.run(()) }>
-            <div class="modal" role="dialog" aria-modal="true" aria-labelledby="allow-title">
+            <div class="modal" on:keydown=move |ev: leptos::ev::KeyboardEvent| crate::ui::trap_focus(&ev) role="dialog" aria-modal="true" aria-labelledby="allow-title">
                 <h2 id="allow-title">"IP allowlist"</h2>
                 <form on:submit=on_submit novalidate>
                     <div class="field" class:has-error=move || error.get().is_some()>

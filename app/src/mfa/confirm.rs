@@ -65,7 +65,7 @@ fn ConfirmDialog(ctx: ConfirmCtx) -> impl IntoView {
 
     view! {
         <div class="modal-backdrop" on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Escape" { cancel() }>
-            <div class="modal" role="dialog" aria-modal="true" aria-labelledby="confirm-identity-title">
+            <div class="modal" on:keydown=move |ev: leptos::ev::KeyboardEvent| crate::ui::trap_focus(&ev) role="dialog" aria-modal="true" aria-labelledby="confirm-identity-title">
                 <h2 id="confirm-identity-title">"Confirm it is you"</h2>
                 <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
                     {move || Suspend::new(async move {

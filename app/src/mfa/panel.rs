@@ -131,7 +131,7 @@ fn RemoveDialog(unbind: ServerAction<UnbindTotp>, on_close: Callback<()>) -> imp
     };
     view! {
         <div class="modal-backdrop" on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Escape" { on_close.run(()) }>
-            <div class="modal" role="alertdialog" aria-modal="true" aria-labelledby="remove-otp-title">
+            <div class="modal" on:keydown=move |ev: leptos::ev::KeyboardEvent| crate::ui::trap_focus(&ev) role="alertdialog" aria-modal="true" aria-labelledby="remove-otp-title">
                 <h2 id="remove-otp-title">"Remove the authenticator?"</h2>
                 <p>"Its codes and your recovery codes stop working. Enter a current code to confirm."</p>
                 <form on:submit=on_submit novalidate>

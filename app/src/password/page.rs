@@ -66,10 +66,20 @@ fn PasswordForm(rules: PasswordRules, expired: bool) -> impl IntoView {
     let new = NodeRef::<html::Input>::new();
     let again = NodeRef::<html::Input>::new();
     let typed = RwSignal::new(String::new());
-    let assessed = Memo::new(move |_| {
-        let pw = typed.get();
-        rules.with_value(|r| r.check(&pw))
-    });
+    let assessed = RwSignal::new(None::<(Vec<RuleCheck>, Strength)>);
+    // zxcvbn and its dictionaries are a large part of the wasm: they load
+    // with the first check, on this page only. Checks can finish out of
+    // order, so only the one for what is in the field now is shown.
+    let assess = move |password: String| {
+        let rules = rules.get_value();
+        leptos::task::spawn_local(async move {
+            let result = check_in_browser(rules, password.clone()).await;
+            if typed.get_untracked() == password {
+                assessed.set(Some(result));
+            }
+        });
+    };
+    Effect::new(move |_| assess(String::new()));
     let action = ServerAction::<ChangePassword>::new();
     let local_error = RwSignal::new(None::<AppError>);
     let error = move || local_error.get().or_else(|| action.value().get().and_then(|r| r.err()));
@@ -86,6 +96,7 @@ fn PasswordForm(rules: PasswordRules, expired: bool) -> impl IntoView {
                     }
                 }
                 typed.set(String::new());
+                assess(String::new());
             }
         }
     });
@@ -96,12 +107,16 @@ fn PasswordForm(rules: PasswordRules, expired: bool) -> impl IntoView {
             new_password: input_value(&new),
             new_password_again: input_value(&again),
         };
-        if let Err(e) = rules.with_value(|r| r.validate(&change)) {
-            local_error.set(Some(e));
-            return;
-        }
-        local_error.set(None);
-        action.dispatch(ChangePassword { change });
+        let rules = rules.get_value();
+        leptos::task::spawn_local(async move {
+            match validate_in_browser(rules, change.clone()).await {
+                Err(e) => local_error.set(Some(e)),
+                Ok(()) => {
+                    local_error.set(None);
+                    action.dispatch(ChangePassword { change });
+                }
+            }
+        });
     };
     let history = rules.with_value(|r| r.history);
     view! {
@@ -119,9 +134,13 @@ fn PasswordForm(rules: PasswordRules, expired: bool) -> impl IntoView {
                     node_ref=new
                     aria-describedby="pw-new-meter pw-new-rules pw-new-error"
                     aria-invalid=move || field("new_password").get().is_some().then_some("true")
-                    on:input=move |ev| typed.set(event_target_value(&ev)) />
-                <StrengthMeter assessed=Signal::derive(move || assessed.get().1) typed />
-                <RuleList checks=Signal::derive(move || assessed.get().0) typed />
+                    on:input=move |ev| {
+                        let value = event_target_value(&ev);
+                        typed.set(value.clone());
+                        assess(value);
+                    } />
+                <StrengthMeter assessed=Signal::derive(move || assessed.get().map(|a| a.1)) typed />
+                <RuleList checks=Signal::derive(move || assessed.get().map(|a| a.0).unwrap_or_default()) typed />
                 {(history > 0).then(|| view! {
                     <p class="help">{format!("Your last {history} passwords cannot be used again.")}</p>
                 })}
@@ -139,19 +158,23 @@ fn PasswordForm(rules: PasswordRules, expired: bool) -> impl IntoView {
 }
 
 #[component]
-fn StrengthMeter(assessed: Signal<Strength>, typed: RwSignal<String>) -> impl IntoView {
+fn StrengthMeter(assessed: Signal<Option<Strength>>, typed: RwSignal<String>) -> impl IntoView {
     let empty = move || typed.with(String::is_empty);
+    let score = move || assessed.get().map_or(0, |s| s.score);
     view! {
         <div class="strength" id="pw-new-meter" data-testid="strength" aria-live="polite"
-            data-score=move || assessed.get().score.to_string()>
+            data-score=move || assessed.get().map(|s| s.score.to_string())>
             <meter min="0" max="4" low="2" high="3" optimum="4"
-                value=move || if empty() { 0 } else { assessed.get().score + 1 }.to_string()
+                value=move || if empty() { 0 } else { score() + 1 }.to_string()
                 aria-label="Password strength"></meter>
             <span class="strength-label">
-                {move || if empty() { "Strength: not entered".to_owned() } else { format!("Strength: {}", assessed.get().label()) }}
+                {move || match (empty(), assessed.get()) {
+                    (true, _) => "Strength: not entered".to_owned(),
+                    (false, None) => "Strength: checking…".to_owned(),
+                    (false, Some(s)) => format!("Strength: {}", s.label()),
+                }}
             </span>
-            {move || (!empty()).then(|| {
-                let s = assessed.get();
+            {move || (!empty()).then(|| assessed.get()).flatten().and_then(|s| {
                 s.warning.or_else(|| s.suggestions.first().cloned())
                     .map(|w| view! { <span class="strength-hint">{w}</span> })
             })}
@@ -179,4 +202,17 @@ fn RuleList(checks: Signal<Vec<RuleCheck>>, typed: RwSignal<String>) -> impl Int
             }}
         </ul>
     }
+}
+
+/// The policy check, loaded on first use: it holds zxcvbn. The server runs
+/// the same `PasswordRules::check` and has the last word.
+#[lazy]
+fn check_in_browser(rules: PasswordRules, password: String) -> (Vec<RuleCheck>, Strength) {
+    rules.check(&password)
+}
+
+/// The checks a browser makes before sending, from the same lazily loaded code.
+#[lazy]
+fn validate_in_browser(rules: PasswordRules, change: PasswordChange) -> Result<(), AppError> {
+    rules.validate(&change)
 }

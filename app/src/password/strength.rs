@@ -7,6 +7,8 @@ use zxcvbn::matching::patterns::MatchPattern;
 /// zxcvbn's work grows with the length; the first this many characters are
 /// what it looks at (anything longer is strong for length alone).
 const ASSESSED_CHARS: usize = 100;
+/// Characters a well-known password may gain and still count as well known.
+const COMMON_SLACK: usize = 4;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Strength {
@@ -38,16 +40,17 @@ pub fn assess(password: &str, personal: &[String]) -> Strength {
     let assessed: String = password.chars().take(ASSESSED_CHARS).collect();
     let inputs: Vec<&str> = personal.iter().map(String::as_str).filter(|s| !s.is_empty()).collect();
     let entropy = zxcvbn::zxcvbn(&assessed, &inputs);
-    let common = match entropy.sequence() {
-        [only] => match &only.pattern {
-            // zxcvbn does not export the dictionary type's name, only its Debug form.
-            MatchPattern::Dictionary(d) => {
-                matches!(format!("{:?}", d.dictionary_name).as_str(), "Passwords" | "UserInputs")
-            }
-            _ => false,
-        },
+    // A well-known password (or the person's own name) with at most a few
+    // characters around it ("password123", "Alice2024") counts as that password.
+    let total = assessed.chars().count();
+    let common = entropy.sequence().iter().any(|m| match &m.pattern {
+        // zxcvbn does not export the dictionary type's name, only its Debug form.
+        MatchPattern::Dictionary(d) => {
+            matches!(format!("{:?}", d.dictionary_name).as_str(), "Passwords" | "UserInputs")
+                && m.token.chars().count() + COMMON_SLACK >= total
+        }
         _ => false,
-    };
+    });
     let (warning, suggestions) = match entropy.feedback() {
         Some(f) => (
             f.warning().map(|w| w.to_string()),
@@ -70,6 +73,8 @@ mod tests {
         }
         assert!(assess("P@ssw0rd", &[]).common);
         assert!(assess("dragon", &[]).common);
+        assert!(assess("password123", &[]).common, "a few characters added change nothing");
+        assert!(!assess("my password is long and mine alone", &[]).common);
     }
 
     #[test]
@@ -77,6 +82,7 @@ mod tests {
         let personal = vec!["alexandria".to_owned()];
         let s = assess("alexandria", &personal);
         assert!(s.common);
+        assert!(assess("Alexandria2024", &personal).common);
         assert!(!assess("alexandria", &[]).common || assess("alexandria", &[]).score <= 1);
     }
 
