@@ -22,7 +22,7 @@ pub mod users;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Title};
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{lazy_route, path, Lazy, LazyRoute};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -61,27 +61,104 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=shell::Shell>
                     <Route path=path!("") view=|| view! { <Redirect path="/profile" /> } />
                     <Route path=path!("/profile") view=profile::page::ProfilePage />
-                    <Route path=path!("/profile/password") view=password::page::PasswordPage />
-                    <Route path=path!("/profile/ssh-keys") view=ssh_keys::page::SshKeysPage />
-                    <Route path=path!("/profile/access-keys") view=access_keys::page::AccessKeysPage />
-                    <Route path=path!("/admin/auth-log") view=|| view! {
-                        <shell::AdminOnly>
-                            <audit::page::AuthLogPage />
-                        </shell::AdminOnly>
-                    } />
-                    <Route path=path!("/admin/security") view=|| view! {
-                        <shell::AdminOnly>
-                            <settings::page::SecuritySettingsPage />
-                        </shell::AdminOnly>
-                    } />
-                    <Route path=path!("/admin/users") view=|| view! {
-                        <shell::AdminOnly>
-                            <users::page::UsersPage />
-                        </shell::AdminOnly>
-                    } />
+                    <Route path=path!("/profile/password") view={Lazy::<PasswordRoute>::new()} />
+                    <Route path=path!("/profile/ssh-keys") view={Lazy::<SshKeysRoute>::new()} />
+                    <Route path=path!("/profile/access-keys") view={Lazy::<AccessKeysRoute>::new()} />
+                    <Route path=path!("/admin/auth-log") view={Lazy::<AuthLogRoute>::new()} />
+                    <Route path=path!("/admin/security") view={Lazy::<SecurityRoute>::new()} />
+                    <Route path=path!("/admin/users") view={Lazy::<UsersRoute>::new()} />
                 </ParentRoute>
             </Routes>
         </Router>
+    }
+}
+
+// Pages other than the profile load their code when first visited
+// (`cargo leptos build --split`): the first load carries only what every
+// visit needs.
+
+struct PasswordRoute;
+
+#[lazy_route]
+impl LazyRoute for PasswordRoute {
+    fn data() -> Self {
+        PasswordRoute
+    }
+
+    fn view(this: Self) -> AnyView {
+        let _ = this;
+        view! { <password::page::PasswordPage /> }.into_any()
+    }
+}
+
+struct SshKeysRoute;
+
+#[lazy_route]
+impl LazyRoute for SshKeysRoute {
+    fn data() -> Self {
+        SshKeysRoute
+    }
+
+    fn view(this: Self) -> AnyView {
+        let _ = this;
+        view! { <ssh_keys::page::SshKeysPage /> }.into_any()
+    }
+}
+
+struct AccessKeysRoute;
+
+#[lazy_route]
+impl LazyRoute for AccessKeysRoute {
+    fn data() -> Self {
+        AccessKeysRoute
+    }
+
+    fn view(this: Self) -> AnyView {
+        let _ = this;
+        view! { <access_keys::page::AccessKeysPage /> }.into_any()
+    }
+}
+
+struct AuthLogRoute;
+
+#[lazy_route]
+impl LazyRoute for AuthLogRoute {
+    fn data() -> Self {
+        AuthLogRoute
+    }
+
+    fn view(this: Self) -> AnyView {
+        let _ = this;
+        view! { <shell::AdminOnly><audit::page::AuthLogPage /></shell::AdminOnly> }.into_any()
+    }
+}
+
+struct SecurityRoute;
+
+#[lazy_route]
+impl LazyRoute for SecurityRoute {
+    fn data() -> Self {
+        SecurityRoute
+    }
+
+    fn view(this: Self) -> AnyView {
+        let _ = this;
+        view! { <shell::AdminOnly><settings::page::SecuritySettingsPage /></shell::AdminOnly> }
+            .into_any()
+    }
+}
+
+struct UsersRoute;
+
+#[lazy_route]
+impl LazyRoute for UsersRoute {
+    fn data() -> Self {
+        UsersRoute
+    }
+
+    fn view(this: Self) -> AnyView {
+        let _ = this;
+        view! { <shell::AdminOnly><users::page::UsersPage /></shell::AdminOnly> }.into_any()
     }
 }
 
@@ -105,9 +182,14 @@ fn NotFound() -> impl IntoView {
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
-    // Browser tests wait for this before they type.
-    if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
+    let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) else {
+        return;
+    };
+    // Lazily loaded routes hydrate asynchronously, once their code is here.
+    wasm_bindgen_futures::spawn_local(async move {
+        let owner = leptos::mount::hydrate_from_async(body.clone(), App).await;
+        owner.forget();
+        // Browser tests wait for this before they type.
         let _ = body.set_attribute("data-hydrated", "true");
-    }
+    });
 }
