@@ -93,10 +93,6 @@ pub fn AccessKeysPage() -> impl IntoView {
     }
 }
 
-fn when(t: Option<Timestamp>) -> String {
-    t.map(Timestamp::display_short).unwrap_or_else(|| "Never".to_owned())
-}
-
 #[component]
 fn KeyTable(
     keys: Vec<AccessKeyRecord>,
@@ -128,7 +124,7 @@ fn KeyTable(
                                 <td><span class=if active { "pill pill-ok" } else { "pill pill-off" }>{if active { "Active" } else { "Disabled" }}</span></td>
                                 <td class="small">{k.ip_group.join(", ")}</td>
                                 <td>{k.date_created.display_short()}</td>
-                                <td>{when(k.date_last_used)}</td>
+                                <td>{Timestamp::display_short_or(k.date_last_used, "Never")}</td>
                                 <td class="actions">
                                     <button type="button" class="btn btn-small" on:click=move |_| editing.set(Some(for_edit.clone()))>"Allowlist"</button>
                                     <button type="button" class="btn btn-small"

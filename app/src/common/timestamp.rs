@@ -40,6 +40,11 @@ impl Timestamp {
     }
 
     /// "2026-12-03 20:15 UTC": compact, unambiguous, for tables.
+    /// `display_short` of a time that may be missing, or `none` instead.
+    pub fn display_short_or(t: Option<Timestamp>, none: &str) -> String {
+        t.map_or_else(|| none.to_owned(), Timestamp::display_short)
+    }
+
     pub fn display_short(self) -> String {
         let t = self.to_datetime();
         format!(

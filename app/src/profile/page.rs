@@ -7,10 +7,6 @@ use crate::common::{AppError, Timestamp};
 use crate::ui::{input_value, Banner, TextField};
 use leptos::prelude::*;
 
-fn when(t: Option<Timestamp>, none: &'static str) -> String {
-    t.map(Timestamp::display_short).unwrap_or_else(|| none.to_owned())
-}
-
 #[component]
 pub fn ProfilePage() -> impl IntoView {
     let save = ServerAction::<UpdateProfile>::new();
@@ -55,9 +51,12 @@ fn ProfileView(profile: Profile, save: ServerAction<UpdateProfile>) -> impl Into
         ("Source", profile.source.clone()),
         ("Status", if profile.is_active { "Active".into() } else { "Disabled".into() }),
         ("Date joined", profile.date_joined.display_short()),
-        ("Last sign-in", when(profile.last_login, "Never")),
-        ("Password last changed", when(profile.date_password_last_updated, "Never")),
-        ("Account expires", when(profile.date_expired, "Never")),
+        ("Last sign-in", Timestamp::display_short_or(profile.last_login, "Never")),
+        (
+            "Password last changed",
+            Timestamp::display_short_or(profile.date_password_last_updated, "Never"),
+        ),
+        ("Account expires", Timestamp::display_short_or(profile.date_expired, "Never")),
         (
             "Comment",
             if profile.comment.is_empty() { "None".into() } else { profile.comment.clone() },

@@ -120,10 +120,6 @@ fn private_key_file_name(key: &SshKeyRecord) -> String {
     format!("id_{}_{}", key.key_type.to_lowercase(), stem.trim_matches('_'))
 }
 
-fn when(t: Option<Timestamp>) -> String {
-    t.map(Timestamp::display_short).unwrap_or_else(|| "Never".to_owned())
-}
-
 #[component]
 fn KeyTable(
     keys: Vec<SshKeyRecord>,
@@ -162,7 +158,7 @@ fn KeyTable(
                                 </td>
                                 <td><span class=if active { "pill pill-ok" } else { "pill pill-off" }>{if active { "Active" } else { "Disabled" }}</span></td>
                                 <td>{k.date_created.display_short()}</td>
-                                <td>{when(k.date_last_used)}</td>
+                                <td>{Timestamp::display_short_or(k.date_last_used, "Never")}</td>
                                 <td class="actions">
                                     <button type="button" class="btn btn-small" aria-label=format!("Download the public key {name}")
                                         on:click=move |_| {

@@ -209,13 +209,6 @@ impl Core {
         Ok(pending.len())
     }
 
-    async fn key_user(&self, session: &SessionCtx) -> Result<UserRow, AppError> {
-        if !session.is_full() {
-            return Err(AppError::Unauthenticated);
-        }
-        users::find_by_id(&self.db, session.user.id).await?.ok_or(AppError::Unauthenticated)
-    }
-
     async fn own_key(&self, user: &UserRow, id: Uuid) -> Result<KeyRow, AppError> {
         find(&self.db, id).await?.filter(|k| k.user_id == user.id).ok_or(AppError::NotFound)
     }
@@ -228,7 +221,7 @@ impl Core {
         new: NewAccessKey,
     ) -> Result<CreatedAccessKey, AppError> {
         let new = new.validate()?;
-        let user = self.key_user(session).await?;
+        let user = self.signed_in_user(session).await?;
         self.require_confirmed(session, &user).await?;
         if u32::try_from(list(&self.db, user.id).await?.len()).unwrap_or(u32::MAX) >= MAX_KEYS {
             return Err(AppError::Invalid {
@@ -262,7 +255,7 @@ impl Core {
         patch: AccessKeyPatch,
     ) -> Result<AccessKeyRecord, AppError> {
         let patch = patch.validate()?;
-        let user = self.key_user(session).await?;
+        let user = self.signed_in_user(session).await?;
         let mut row = self.own_key(&user, id).await?;
         // Turning a key on or widening who may use it grants access again.
         if patch.is_active == Some(true) && !row.is_active || patch.ip_group.is_some() {
@@ -294,7 +287,7 @@ impl Core {
         session: &SessionCtx,
         id: Uuid,
     ) -> Result<(), AppError> {
-        let user = self.key_user(session).await?;
+        let user = self.signed_in_user(session).await?;
         self.own_key(&user, id).await?;
         let sql = "DELETE FROM access_keys WHERE id = $1 AND user_id = $2";
         on_db!(&self.db, pool => sqlx::query(sql).bind(id).bind(user.id).execute(pool).await.map(|r| r.rows_affected()))
@@ -310,7 +303,7 @@ impl Core {
         session: &SessionCtx,
         id: Uuid,
     ) -> Result<AccessKeyRecord, AppError> {
-        let user = self.key_user(session).await?;
+        let user = self.signed_in_user(session).await?;
         Ok(self.own_key(&user, id).await?.record(self.key_usage.pending(id)))
     }
 }
@@ -321,7 +314,7 @@ impl AccessKeysPort for Core {
         &self,
         session: &SessionCtx,
     ) -> Result<Vec<AccessKeyRecord>, AppError> {
-        let user = self.key_user(session).await?;
+        let user = self.signed_in_user(session).await?;
         Ok(list(&self.db, user.id)
             .await?
             .iter()

@@ -30,10 +30,6 @@ fn in_stage(session: &SessionCtx, stages: &[SessionStage]) -> Result<(), AppErro
 }
 
 impl Core {
-    async fn session_user(&self, session: &SessionCtx) -> Result<UserRow, AppError> {
-        users::find_by_id(&self.db, session.user.id).await?.ok_or(AppError::Unauthenticated)
-    }
-
     /// What a confirmation must be made with: a second factor when the user
     /// has one (a password alone must not unlock what MFA guards).
     async fn confirmation_kind(&self, user: &UserRow) -> Result<&'static str, AppError> {

@@ -64,8 +64,7 @@ impl Core {
         session: &SessionCtx,
         change: PasswordChange,
     ) -> Result<(), AppError> {
-        let user =
-            store::find_by_id(&self.db, session.user.id).await?.ok_or(AppError::Unauthenticated)?;
+        let user = self.session_user(session).await?;
         if user.source != "local" || user.password_hash.is_none() {
             return Err(AppError::invalid(
                 "non_field_errors",
@@ -125,8 +124,7 @@ impl Core {
 #[async_trait::async_trait]
 impl PasswordPort for Core {
     async fn password_rules(&self, session: &SessionCtx) -> Result<PasswordRules, AppError> {
-        let user =
-            store::find_by_id(&self.db, session.user.id).await?.ok_or(AppError::Unauthenticated)?;
+        let user = self.session_user(session).await?;
         self.password_rules_for(&user).await
     }
 
@@ -141,8 +139,7 @@ impl PasswordPort for Core {
             return Ok(None);
         }
         // Held back by the expired password until now: signed in, with a new session id.
-        let user =
-            store::find_by_id(&self.db, session.user.id).await?.ok_or(AppError::Unauthenticated)?;
+        let user = self.session_user(session).await?;
         let factors = session::factors_of(&self.db, session.session_id).await?;
         let cookie =
             self.reissue_session(client, session, &user, &factors, 300, "password").await?;

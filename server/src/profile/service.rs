@@ -20,8 +20,7 @@ impl Core {
 #[async_trait::async_trait]
 impl ProfilePort for Core {
     async fn get_profile(&self, session: &SessionCtx) -> Result<Profile, AppError> {
-        let row =
-            store::find_by_id(&self.db, session.user.id).await?.ok_or(AppError::Unauthenticated)?;
+        let row = self.session_user(session).await?;
         self.profile_of(&row).await
     }
 
@@ -30,8 +29,7 @@ impl ProfilePort for Core {
         session: &SessionCtx,
         changes: ProfileChanges,
     ) -> Result<Profile, AppError> {
-        let mut row =
-            store::find_by_id(&self.db, session.user.id).await?.ok_or(AppError::Unauthenticated)?;
+        let mut row = self.session_user(session).await?;
         if let Some(name) = changes.name {
             row.name = name.as_str().to_owned();
         }

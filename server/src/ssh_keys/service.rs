@@ -4,7 +4,6 @@ use super::store::{self, KeyRow};
 use crate::auth::events::Channel;
 use crate::core::Core;
 use crate::error::OrInternal;
-use crate::users::store::{self as users, UserRow};
 use app::auth::model::{ClientInfo, SessionCtx};
 use app::common::AppError;
 use app::ssh_keys::model::{CreatedSshKey, KeyOption, NewSshKey, SshKeyPatch, SshKeyRecord};
@@ -12,13 +11,6 @@ use app::ssh_keys::port::SshKeysPort;
 use uuid::Uuid;
 
 impl Core {
-    async fn key_owner(&self, session: &SessionCtx) -> Result<UserRow, AppError> {
-        if !session.is_full() {
-            return Err(AppError::Unauthenticated);
-        }
-        users::find_by_id(&self.db, session.user.id).await?.ok_or(AppError::Unauthenticated)
-    }
-
     pub async fn create_key(
         &self,
         channel: Channel,
@@ -27,7 +19,7 @@ impl Core {
         new: NewSshKey,
     ) -> Result<CreatedSshKey, AppError> {
         new.validate()?;
-        let user = self.key_owner(session).await?;
+        let user = self.signed_in_user(session).await?;
         // A new key is a new way in: prove it is you first.
         self.require_confirmed(session, &user).await?;
         let limit = self.security().await?.ssh_key_limit;
@@ -98,7 +90,7 @@ impl Core {
         patch: SshKeyPatch,
     ) -> Result<SshKeyRecord, AppError> {
         patch.validate()?;
-        let user = self.key_owner(session).await?;
+        let user = self.signed_in_user(session).await?;
         let mut row = store::find(&self.db, user.id, id).await?.ok_or(AppError::NotFound)?;
         let enabling = patch.is_active == Some(true) && !row.is_active;
         if enabling {
@@ -129,7 +121,7 @@ impl Core {
         session: &SessionCtx,
         id: Uuid,
     ) -> Result<(), AppError> {
-        let user = self.key_owner(session).await?;
+        let user = self.signed_in_user(session).await?;
         if !store::delete(&self.db, user.id, id).await? {
             return Err(AppError::NotFound);
         }
@@ -142,12 +134,12 @@ impl Core {
 #[async_trait::async_trait]
 impl SshKeysPort for Core {
     async fn list_ssh_keys(&self, session: &SessionCtx) -> Result<Vec<SshKeyRecord>, AppError> {
-        let user = self.key_owner(session).await?;
+        let user = self.signed_in_user(session).await?;
         Ok(store::list(&self.db, user.id).await?.iter().map(KeyRow::record).collect())
     }
 
     async fn get_ssh_key(&self, session: &SessionCtx, id: Uuid) -> Result<SshKeyRecord, AppError> {
-        let user = self.key_owner(session).await?;
+        let user = self.signed_in_user(session).await?;
         store::find(&self.db, user.id, id).await?.map(|r| r.record()).ok_or(AppError::NotFound)
     }
 
@@ -180,7 +172,7 @@ impl SshKeysPort for Core {
     }
 
     async fn ssh_public_key(&self, session: &SessionCtx, id: Uuid) -> Result<String, AppError> {
-        let user = self.key_owner(session).await?;
+        let user = self.signed_in_user(session).await?;
         let row = store::find(&self.db, user.id, id).await?.ok_or(AppError::NotFound)?;
         let line = if row.comment.is_empty() {
             row.public_key

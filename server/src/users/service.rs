@@ -20,6 +20,19 @@ fn ensure_admin(session: &SessionCtx) -> Result<(), AppError> {
 }
 
 impl Core {
+    /// The account behind a session, at any stage of sign-in.
+    pub async fn session_user(&self, session: &SessionCtx) -> Result<UserRow, AppError> {
+        store::find_by_id(&self.db, session.user.id).await?.ok_or(AppError::Unauthenticated)
+    }
+
+    /// The account behind a fully signed-in session.
+    pub async fn signed_in_user(&self, session: &SessionCtx) -> Result<UserRow, AppError> {
+        if !session.is_full() {
+            return Err(AppError::Unauthenticated);
+        }
+        self.session_user(session).await
+    }
+
     /// Creates an account (admin pages, the API, the CLI, the first-admin setup).
     pub async fn create_account(&self, new: ValidNewUser) -> Result<UserRow, AppError> {
         let password_hash = self.hasher.hash(new.password.expose()).await.or_internal()?;

@@ -2,7 +2,7 @@
 //! client: `tests/clients/jms_signature.py` signs requests the way
 //! JumpServer's clients do, with Python's standard library only.
 
-use crate::helpers::{Backend, TestApp};
+use crate::helpers::{send, Backend, TestApp};
 use crate::on_both_backends;
 use app::auth::Role;
 use serde_json::{json, Value};
@@ -22,12 +22,6 @@ fn client(app: &TestApp, id: &str, secret: &str, case: &str) -> (u16, Value) {
     assert!(out.status.success(), "{case}: {}", String::from_utf8_lossy(&out.stderr));
     let result: Value = serde_json::from_slice(&out.stdout).expect("the client prints JSON");
     (u16::try_from(result["status"].as_u64().unwrap()).unwrap(), result["body"].clone())
-}
-
-async fn send(req: reqwest::RequestBuilder) -> (u16, Value) {
-    let res = req.send().await.unwrap();
-    let status = res.status().as_u16();
-    (status, res.json().await.unwrap_or(Value::Null))
 }
 
 async fn new_key(app: &TestApp, browser: &reqwest::Client) -> (String, String) {

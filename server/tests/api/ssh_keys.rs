@@ -2,7 +2,7 @@
 //! reads the generated private keys, and Debian's `sshd` logs users in with
 //! `AuthorizedKeysCommand bastion-profile authorized-keys %u %f`.
 
-use crate::helpers::{Backend, TestApp, PASSWORD};
+use crate::helpers::{send, Backend, TestApp, PASSWORD};
 use crate::on_both_backends;
 use app::auth::Role;
 use serde_json::{json, Value};
@@ -21,12 +21,6 @@ const ED25519_SHA256: &str = "SHA256:QC+O9FzGigLgDh5otH8rrstn3BFfrb3A8/H8/KdT2p4
 const RSA1024: &str = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQDFT9cWYxq1VIceVHfEZjm8pkGU6emuA6gFhg7jmxJzidxOoqPxB3ORku0hbPPeIMqV+DiXxrgf2DJaMFNLXPw3Wo40YLng/Sp50TpOTXdYqlS7LYTrtn6HKP10o3/dIUzsru64IUQVu8cXNkw17xst6v7C1NMYXDR+N3sEtmignw== short";
 const DSA: &str = "ssh-dss AAAAB3NzaC1kc3MAAACBAJjKxlXaLmgYDHm+GA2TAy+ZlRt0vVxKIi74njiVQnJVymzIFbTXE2nTh3h9B0AQaP3uZz4/nEnrWTbdwJYffMX/CrEiXnJ/7KixtYGm9wAtpbkFaA5Zzq5XXJ6LXQ24WWfl1mkbqAb8J9cxDebh1OTQy7KWPaujT3uigFVm+whxAAAAFQCGAOwdTkXBMycSfpVj0gPrlrlvLwAAAIAxdFZwq1WvEqRLzvWmtc4UT6+/yj+yMATDdHmlS/q3uCcNo2tV3l0TKMWSX2O2wpl5Z+rqwqLVZJR3Ww4cnxnBl8he1JJyTCxNDIYfwFwkTaynuv5AL3L5zLUoiyDfdLoKFpmMfXNa92hhEoPlmEfImV6djXbwrZ0w73JTab+tegAAAIBoHX9WkM2iPOerz1HaMtLz7d84taAncnwiX6nK74Ca4I/wdo5R0r1LDV/nO3lMil3ZuDkYIFQgMGxxgFm27EsQhaHD6sZ+9EhPoXeHY3l21R7UO2vAwDAGBTitmggxhzPGTFU6BmVyO3Im5/HLZE3CeOO48IFrdmDHAv97f3Nimw== root@vm";
 const KEYS: &str = "/api/v1/authentication/ssh-key/";
-
-async fn send(req: reqwest::RequestBuilder) -> (u16, Value) {
-    let res = req.send().await.unwrap();
-    let status = res.status().as_u16();
-    (status, res.json().await.unwrap_or(Value::Null))
-}
 
 async fn create(app: &TestApp, client: &reqwest::Client, body: Value) -> (u16, Value) {
     send(client.post(app.url(KEYS)).json(&body)).await
