@@ -92,6 +92,19 @@ ensure_test_tools() {
   { [ -x /usr/sbin/sshd ] && command -v ssh >/dev/null; } || apt_install openssh-server openssh-client
   [ -d "$ROOT/end2end/node_modules/playwright-core" ] \
     || { log "installing the browser-test packages"; (cd "$ROOT/end2end" && npm ci --no-audit --no-fund --loglevel=error); }
+  ensure_test_venv
+}
+
+# A Python environment with aiosmtpd, the SMTP server of the mail and
+# HTTP sink the notification tests send to (server/tests/sinks/sink.py).
+AIOSMTPD_VERSION=1.4.6
+export BP_TEST_VENV=${BP_TEST_VENV:-/var/tmp/bastion-profile-venv}
+export BP_TEST_PYTHON="$BP_TEST_VENV/bin/python"
+ensure_test_venv() {
+  if "$BP_TEST_PYTHON" -c 'import aiosmtpd' 2>/dev/null; then return; fi
+  log "installing the test mail sink (aiosmtpd $AIOSMTPD_VERSION) into $BP_TEST_VENV"
+  python3 -m venv "$BP_TEST_VENV" 2>/dev/null || { apt_install python3-venv; python3 -m venv "$BP_TEST_VENV"; }
+  "$BP_TEST_VENV/bin/pip" install --quiet --disable-pip-version-check "aiosmtpd==$AIOSMTPD_VERSION"
 }
 
 # PostgreSQL for the integration tests: started when installed but stopped.

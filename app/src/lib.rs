@@ -9,6 +9,7 @@ pub mod audit;
 pub mod auth;
 pub mod common;
 pub mod mfa;
+pub mod notifications;
 pub mod password;
 pub mod profile;
 #[cfg(feature = "ssr")]
@@ -64,6 +65,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/profile/password") view={Lazy::<PasswordRoute>::new()} />
                     <Route path=path!("/profile/ssh-keys") view={Lazy::<SshKeysRoute>::new()} />
                     <Route path=path!("/profile/access-keys") view={Lazy::<AccessKeysRoute>::new()} />
+                    <Route path=path!("/profile/messages") view={Lazy::<MessagesRoute>::new()} />
+                    <Route path=path!("/admin/notifications") view={Lazy::<NotificationSettingsRoute>::new()} />
                     <Route path=path!("/admin/auth-log") view={Lazy::<AuthLogRoute>::new()} />
                     <Route path=path!("/admin/security") view={Lazy::<SecurityRoute>::new()} />
                     <Route path=path!("/admin/users") view={Lazy::<UsersRoute>::new()} />
@@ -116,6 +119,35 @@ impl LazyRoute for AccessKeysRoute {
     fn view(this: Self) -> AnyView {
         let _ = this;
         view! { <access_keys::page::AccessKeysPage /> }.into_any()
+    }
+}
+
+struct MessagesRoute;
+
+#[lazy_route]
+impl LazyRoute for MessagesRoute {
+    fn data() -> Self {
+        MessagesRoute
+    }
+
+    fn view(this: Self) -> AnyView {
+        let _ = this;
+        view! { <notifications::page::MessagesPage /> }.into_any()
+    }
+}
+
+struct NotificationSettingsRoute;
+
+#[lazy_route]
+impl LazyRoute for NotificationSettingsRoute {
+    fn data() -> Self {
+        NotificationSettingsRoute
+    }
+
+    fn view(this: Self) -> AnyView {
+        let _ = this;
+        view! { <shell::AdminOnly><settings::notify_page::NotificationSettingsPage /></shell::AdminOnly> }
+            .into_any()
     }
 }
 

@@ -8,6 +8,7 @@ use crate::auth::model::{ClientInfo, SessionCtx};
 use crate::auth::port::{AuthPort, SetCookie};
 use crate::common::AppError;
 use crate::mfa::port::MfaPort;
+use crate::notifications::port::NotificationsPort;
 use crate::password::port::PasswordPort;
 use crate::profile::port::ProfilePort;
 use crate::settings::port::SettingsPort;
@@ -29,6 +30,7 @@ pub struct Services {
     pub password: Arc<dyn PasswordPort>,
     pub ssh_keys: Arc<dyn SshKeysPort>,
     pub access_keys: Arc<dyn AccessKeysPort>,
+    pub notifications: Arc<dyn NotificationsPort>,
 }
 
 pub fn services() -> Result<Services, AppError> {

@@ -23,6 +23,10 @@ pub struct Core {
     /// Verified access keys and their owners, for a second.
     pub key_cache: crate::access_keys::KeyCache,
     pub settings_cache: crate::settings::SettingsCache,
+    /// This instance's part of the durable outbox.
+    pub outbox: crate::notify::outbox::Outbox,
+    /// For SMS gateways and IM robots.
+    pub http: reqwest::Client,
 }
 
 pub type SharedCore = Arc<Core>;

@@ -16,6 +16,7 @@ pub mod db;
 pub mod error;
 pub mod http;
 pub mod mfa;
+pub mod notify;
 pub mod password;
 pub mod profile;
 pub mod settings;
@@ -49,6 +50,8 @@ pub async fn build_core(config: Config, clock: SharedClock) -> anyhow::Result<Sh
         key_usage: Default::default(),
         key_cache: Default::default(),
         settings_cache: Default::default(),
+        outbox: Default::default(),
+        http: notify::send::http_client(),
     }))
 }
 
@@ -60,11 +63,13 @@ pub async fn serve(
 ) -> anyhow::Result<()> {
     let app = http::router(http::AppState::new(core.clone()));
     let flusher = tokio::spawn(flush_key_usage(core.clone()));
+    let outbox = tokio::spawn(notify::outbox::run(core.clone()));
     let served = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown)
         .await
         .context("the server stopped with an error");
     flusher.abort();
+    outbox.abort();
     // What was used since the last flush is not lost at shutdown.
     let _ = core.flush_key_usage().await;
     served

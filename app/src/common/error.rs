@@ -39,6 +39,10 @@ pub enum AppError {
     /// (`code` is `password` or `mfa`); the client confirms and retries.
     #[error("Confirm it is you to continue.")]
     ConfirmRequired { code: String },
+    /// A service the server depends on (a mail server, an SMS gateway) did
+    /// not do its part; the message says which and what to try.
+    #[error("{message}")]
+    Unavailable { message: String },
     /// Something broke on the server. Details are in the server log only.
     #[error("Something went wrong on the server. Please try again.")]
     Internal,
@@ -90,6 +94,7 @@ impl AppError {
             AppError::Conflict { .. } => 409,
             AppError::RateLimited { .. } => 429,
             AppError::ConfirmRequired { .. } => 412,
+            AppError::Unavailable { .. } => 503,
             AppError::Internal => 500,
             AppError::Transport(_) => 502,
         }
@@ -107,6 +112,7 @@ impl AppError {
             AppError::CrossSite => "csrf_failed",
             AppError::RateLimited { .. } => "throttled",
             AppError::ConfirmRequired { .. } => "user_confirm_required",
+            AppError::Unavailable { .. } => "unavailable",
             AppError::Internal => "error",
             AppError::Transport(_) => "transport",
         }

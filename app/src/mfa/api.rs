@@ -1,6 +1,6 @@
 //! Server functions for second factors.
 
-use super::model::{ConfirmOptions, MfaKind, MfaStatus, RecoveryCodes, TotpEnrollment};
+use super::model::{CodeSent, ConfirmOptions, MfaKind, MfaStatus, RecoveryCodes, TotpEnrollment};
 use crate::common::AppError;
 use leptos::prelude::*;
 
@@ -127,5 +127,54 @@ pub async fn confirm_identity(kind: Option<MfaKind>, secret: String) -> Result<(
             Ok(())
         }
         .await,
+    )
+}
+
+/// Sends an email or SMS code for the MFA step or a confirmation.
+#[server(prefix = "/rpc", endpoint = "send_mfa_code")]
+pub async fn send_mfa_code(kind: MfaKind) -> Result<CodeSent, AppError> {
+    use crate::server_ctx::*;
+    with_status(
+        async {
+            let session = require_stage(&[SessionStage::Mfa, SessionStage::Full])?;
+            services()?.mfa.send_code(&client_info(), &session, kind).await
+        }
+        .await,
+    )
+}
+
+/// Sends a code to a phone number the user wants to use for SMS codes.
+#[server(prefix = "/rpc", endpoint = "start_phone_binding")]
+pub async fn start_phone_binding(phone: String) -> Result<CodeSent, AppError> {
+    use crate::server_ctx::*;
+    with_status(
+        async {
+            crate::common::validate::Phone::parse(&phone)
+                .map_err(|e| AppError::invalid("phone", e.0))?;
+            services()?.mfa.start_phone_binding(&client_info(), &require_session()?, &phone).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/rpc", endpoint = "finish_phone_binding")]
+pub async fn finish_phone_binding(code: String) -> Result<(), AppError> {
+    use crate::server_ctx::*;
+    with_status(
+        async {
+            if code.trim().is_empty() {
+                return Err(AppError::invalid("code", "Enter the code."));
+            }
+            services()?.mfa.finish_phone_binding(&client_info(), &require_session()?, &code).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/rpc", endpoint = "remove_sms")]
+pub async fn remove_sms() -> Result<(), AppError> {
+    use crate::server_ctx::*;
+    with_status(
+        async { services()?.mfa.remove_sms(&client_info(), &require_session()?).await }.await,
     )
 }

@@ -3,8 +3,9 @@
 //! error to [`ConfirmCtx::intercept`], one dialog asks for the password or a
 //! code, and the original action runs again.
 
-use super::api::{get_confirm_options, ConfirmIdentity};
+use super::api::{get_confirm_options, ConfirmIdentity, SendMfaCode};
 use super::model::MfaKind;
+use super::send::SendCodeControl;
 use crate::common::AppError;
 use crate::ui::{input_value, Banner, TextField};
 use leptos::html;
@@ -72,20 +73,41 @@ fn ConfirmDialog(ctx: ConfirmCtx) -> impl IntoView {
                         match options.await {
                             Err(e) => view! { <Banner kind="error">{e.to_string()}</Banner> }.into_any(),
                             Ok(opts) => {
-                                let kind = opts.mfa.first().copied().filter(|_| !opts.password_allowed);
-                                let (label, help, autocomplete, kind_attr) = match kind {
-                                    Some(k) => (k.label().to_owned(), k.prompt().to_owned(), "one-time-code", "text"),
-                                    None => ("Password".to_owned(), "Your current password.".to_owned(), "current-password", "password"),
+                                let first = opts.mfa.first().copied().filter(|_| !opts.password_allowed);
+                                let selected = RwSignal::new(first);
+                                let kinds = opts.mfa.clone();
+                                let show_picker = first.is_some() && kinds.len() > 1;
+                                let send = ServerAction::<SendMfaCode>::new();
+                                let sent_for = RwSignal::new(None::<MfaKind>);
+                                let sent = Signal::derive(move || send.value().get().filter(|_| sent_for.get() == selected.get()));
+                                let on_send = Callback::new(move |()| {
+                                    if let Some(kind) = selected.get_untracked() {
+                                        sent_for.set(Some(kind));
+                                        send.dispatch(SendMfaCode { kind });
+                                    }
+                                });
+                                let help = move || match selected.get() {
+                                    Some(k) => k.prompt(),
+                                    None => "Your current password.",
+                                };
+                                let (label, autocomplete, kind_attr) = match first {
+                                    Some(_) => ("Code", "one-time-code", "text"),
+                                    None => ("Password", "current-password", "password"),
                                 };
                                 let on_submit = move |ev: leptos::ev::SubmitEvent| {
                                     ev.prevent_default();
-                                    action.dispatch(ConfirmIdentity { kind, secret: input_value(&secret) });
+                                    action.dispatch(ConfirmIdentity { kind: selected.get_untracked(), secret: input_value(&secret) });
                                 };
                                 view! {
                                     <p class="muted">"This action needs a fresh proof that it is really you."</p>
                                     <form on:submit=on_submit novalidate>
+                                        {show_picker.then(|| view! { <KindPicker kinds=kinds.clone() selected /> })}
+                                        {move || selected.get().filter(|k| k.is_sent()).map(|_| view! {
+                                            <SendCodeControl result=sent pending=send.pending() on_send />
+                                        })}
+                                        <p class="help" data-testid="confirm-prompt">{help}</p>
                                         <TextField id="confirm-secret" label=label name="secret" kind=kind_attr
-                                            node_ref=secret autocomplete=autocomplete help=help
+                                            node_ref=secret autocomplete=autocomplete
                                             error=field_error required=true autofocus=true />
                                         <div class="form-actions">
                                             <button type="button" class="btn" on:click=move |_| cancel()>"Cancel"</button>

@@ -6,6 +6,8 @@ pub mod bind;
 pub mod confirm;
 pub mod model;
 pub mod panel;
+pub mod phone;
 #[cfg(feature = "ssr")]
 pub mod port;
+pub mod send;
 pub mod step;

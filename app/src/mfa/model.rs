@@ -8,6 +8,10 @@ pub enum MfaKind {
     Otp,
     /// One of the single-use recovery codes.
     Recovery,
+    /// A code sent by email.
+    Email,
+    /// A code sent by SMS to the confirmed phone number.
+    Sms,
 }
 
 impl MfaKind {
@@ -15,6 +19,8 @@ impl MfaKind {
         match self {
             MfaKind::Otp => "otp",
             MfaKind::Recovery => "recovery",
+            MfaKind::Email => "email",
+            MfaKind::Sms => "sms",
         }
     }
 
@@ -22,6 +28,8 @@ impl MfaKind {
         match s {
             "otp" => Some(MfaKind::Otp),
             "recovery" | "recovery_code" => Some(MfaKind::Recovery),
+            "email" => Some(MfaKind::Email),
+            "sms" => Some(MfaKind::Sms),
             _ => None,
         }
     }
@@ -30,6 +38,8 @@ impl MfaKind {
         match self {
             MfaKind::Otp => "Authenticator app",
             MfaKind::Recovery => "Recovery code",
+            MfaKind::Email => "Email code",
+            MfaKind::Sms => "SMS code",
         }
     }
 
@@ -38,8 +48,46 @@ impl MfaKind {
         match self {
             MfaKind::Otp => "The 6-digit code your authenticator app shows now.",
             MfaKind::Recovery => "One of the recovery codes you saved (each works once).",
+            MfaKind::Email => "Send a code to your email address, then enter it here.",
+            MfaKind::Sms => "Send a code to your phone, then enter it here.",
         }
     }
+
+    /// The server sends this factor's code on request.
+    pub fn is_sent(self) -> bool {
+        matches!(self, MfaKind::Email | MfaKind::Sms)
+    }
+}
+
+/// Rules of emailed and texted codes that do not change with settings.
+pub struct SentCodes;
+
+impl SentCodes {
+    /// A new code may be asked for this long after the last one.
+    pub const RESEND_SECS: u32 = 60;
+    /// Wrong tries one code survives.
+    pub const MAX_TRIES: u32 = 5;
+}
+
+/// A code was sent: where (masked), for how long, when to offer another.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodeSent {
+    /// `a***@example.com`, `+86 *** **** 8000`: enough to recognise it.
+    pub sent_to: String,
+    pub ttl_secs: u32,
+    pub resend_after_secs: u32,
+}
+
+/// The parts of an email address or a phone number a person may see while
+/// not fully signed in.
+pub fn mask_target(target: &str) -> String {
+    if let Some((local, domain)) = target.split_once('@') {
+        let first: String = local.chars().take(1).collect();
+        return format!("{first}***@{domain}");
+    }
+    let digits: Vec<char> = target.chars().filter(char::is_ascii_digit).collect();
+    let tail: String = digits[digits.len().saturating_sub(4)..].iter().collect();
+    format!("*** {tail}")
 }
 
 /// The user's second factors, for the profile's authentication panel.
@@ -50,6 +98,12 @@ pub struct MfaStatus {
     /// MFA is required for this user (by policy or by an administrator).
     pub forced: bool,
     pub active: Vec<MfaKind>,
+    /// An administrator offers codes by email (and the account has an address).
+    pub email_offered: bool,
+    /// An administrator offers codes by SMS.
+    pub sms_offered: bool,
+    /// The confirmed number SMS codes go to.
+    pub sms_phone: Option<String>,
 }
 
 impl MfaStatus {
@@ -121,10 +175,17 @@ mod tests {
 
     #[test]
     fn kinds_round_trip_through_their_names() {
-        for kind in [MfaKind::Otp, MfaKind::Recovery] {
+        for kind in [MfaKind::Otp, MfaKind::Recovery, MfaKind::Email, MfaKind::Sms] {
             assert_eq!(MfaKind::parse(kind.as_str()), Some(kind));
         }
-        assert_eq!(MfaKind::parse("sms"), None);
+        assert_eq!(MfaKind::parse("face"), None);
+    }
+
+    #[test]
+    fn targets_are_masked() {
+        assert_eq!(mask_target("ann@example.com"), "a***@example.com");
+        assert_eq!(mask_target("+86 138 0013 8000"), "*** 8000");
+        assert_eq!(mask_target("12"), "*** 12");
     }
 
     #[test]

@@ -14,8 +14,9 @@ use leptos::prelude::*;
 pub fn MfaPanel(account: String) -> impl IntoView {
     let unbind = ServerAction::<UnbindTotp>::new();
     let regenerate = ServerAction::<RegenerateRecoveryCodes>::new();
+    let changed = RwSignal::new(0u32);
     let status = Resource::new(
-        move || (unbind.version().get(), regenerate.version().get()),
+        move || (unbind.version().get(), regenerate.version().get(), changed.get()),
         |_| get_mfa_status(),
     );
     let confirm = use_confirm();
@@ -34,7 +35,7 @@ pub fn MfaPanel(account: String) -> impl IntoView {
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match status.await {
-                        Ok(s) => view! { <StatusView status=s unbind regenerate /> }.into_any(),
+                        Ok(s) => view! { <StatusView status=s unbind regenerate changed /> }.into_any(),
                         Err(e) => view! { <Banner kind="error">{e.to_string()}</Banner> }.into_any(),
                     }
                 })}
@@ -55,8 +56,10 @@ fn StatusView(
     status: MfaStatus,
     unbind: ServerAction<UnbindTotp>,
     regenerate: ServerAction<RegenerateRecoveryCodes>,
+    changed: RwSignal<u32>,
 ) -> impl IntoView {
     let removing = RwSignal::new(false);
+    let email_on = status.active.contains(&super::model::MfaKind::Email);
     let left = status.recovery_codes_left;
     let low = status.otp_bound && left <= MfaStatus::LOW_RECOVERY_CODES;
     view! {
@@ -74,6 +77,12 @@ fn StatusView(
                     {if status.otp_bound { format!("{left} of 10 left") } else { "None".to_owned() }}
                 </dd>
             </div>
+            {(status.email_offered || email_on).then(|| view! {
+                <div class="fact">
+                    <dt>"Email codes"</dt>
+                    <dd data-testid="email-state">"On: your administrator turned on codes by email for everyone"</dd>
+                </div>
+            })}
         </dl>
         {low.then(|| view! {
             <Banner kind="warning">{format!("Only {left} recovery codes left. Make a new set before you run out.")}</Banner>
@@ -92,6 +101,7 @@ fn StatusView(
                 view! { <a class="btn btn-primary" href="/otp/bind">"Set up authenticator app"</a> }.into_any()
             }}
         </div>
+        <super::phone::SmsSection offered=status.sms_offered phone=status.sms_phone.clone() changed />
         <Show when=move || removing.get()>
             <RemoveDialog unbind on_close=Callback::new(move |()| removing.set(false)) />
         </Show>

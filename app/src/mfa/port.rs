@@ -1,6 +1,6 @@
 //! What the server provides for second factors.
 
-use super::model::{ConfirmOptions, MfaKind, MfaStatus, RecoveryCodes, TotpEnrollment};
+use super::model::{CodeSent, ConfirmOptions, MfaKind, MfaStatus, RecoveryCodes, TotpEnrollment};
 use crate::auth::model::{ClientInfo, SessionCtx};
 use crate::auth::port::SetCookie;
 use crate::common::AppError;
@@ -57,4 +57,28 @@ pub trait MfaPort: Send + Sync {
         kind: Option<MfaKind>,
         secret: &str,
     ) -> Result<SetCookie, AppError>;
+
+    /// Sends an email or SMS code for the MFA step or a confirmation.
+    async fn send_code(
+        &self,
+        client: &ClientInfo,
+        session: &SessionCtx,
+        kind: MfaKind,
+    ) -> Result<CodeSent, AppError>;
+    /// Sends a code to a new phone number (needs a recent confirmation).
+    async fn start_phone_binding(
+        &self,
+        client: &ClientInfo,
+        session: &SessionCtx,
+        phone: &str,
+    ) -> Result<CodeSent, AppError>;
+    /// The code sent to the new number was right: it is used for SMS now.
+    async fn finish_phone_binding(
+        &self,
+        client: &ClientInfo,
+        session: &SessionCtx,
+        code: &str,
+    ) -> Result<(), AppError>;
+    /// Stops using the phone for SMS codes (needs a recent confirmation).
+    async fn remove_sms(&self, client: &ClientInfo, session: &SessionCtx) -> Result<(), AppError>;
 }

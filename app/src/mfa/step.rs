@@ -1,8 +1,9 @@
 //! The MFA step of sign-in: the password was right; now a second factor.
 
-use super::api::{mfa_step_choices, PassMfaStep};
+use super::api::{mfa_step_choices, PassMfaStep, SendMfaCode};
 use super::confirm::KindPicker;
 use super::model::MfaKind;
+use super::send::SendCodeControl;
 use crate::ui::{hard_navigate, input_value, Banner, TextField};
 use leptos::html;
 use leptos::prelude::*;
@@ -60,12 +61,27 @@ fn StepForm(kinds: Vec<MfaKind>) -> impl IntoView {
             });
         }
     };
+    let send = ServerAction::<SendMfaCode>::new();
+    // A code sent for one kind says nothing about another.
+    let sent_for = RwSignal::new(None::<MfaKind>);
+    let sent =
+        Signal::derive(move || send.value().get().filter(|_| sent_for.get() == selected.get()));
+    let on_send = Callback::new(move |()| {
+        if let Some(kind) = selected.get_untracked() {
+            sent_for.set(Some(kind));
+            send.dispatch(SendMfaCode { kind });
+        }
+    });
+    let help = move || selected.get().map(|k| k.prompt()).unwrap_or_default();
     let show_picker = kinds.len() > 1;
     view! {
         <form on:submit=on_submit novalidate>
             {show_picker.then(|| view! { <KindPicker kinds=kinds.clone() selected /> })}
+            {move || selected.get().filter(|k| k.is_sent()).map(|_| view! {
+                <SendCodeControl result=sent pending=send.pending() on_send />
+            })}
+            <p class="help" data-testid="mfa-prompt">{help}</p>
             <TextField id="mfa-code" label="Code" name="code" node_ref=code autocomplete="one-time-code"
-                help="The 6-digit code from your authenticator app, or one of your recovery codes."
                 error=error required=true autofocus=true />
             <button type="submit" class="btn btn-primary btn-block" disabled=move || action.pending().get()>
                 {move || if action.pending().get() { "Verifying…" } else { "Verify" }}

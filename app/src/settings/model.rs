@@ -2,6 +2,26 @@ use crate::common::{AppError, FieldErrors};
 use crate::password::model::PasswordRules;
 use serde::{Deserialize, Serialize};
 
+/// A group of admin settings, read and written as one JSON object by
+/// `GET/PATCH /api/v1/settings/setting/?category=<CATEGORY>`.
+pub trait SettingsGroup:
+    Serialize + serde::de::DeserializeOwned + Default + Clone + Send + Sync + 'static
+{
+    const CATEGORY: &'static str;
+    /// Write-only settings of this group (stored encrypted, never shown).
+    const SECRETS: &'static [&'static str];
+    fn validate(&self) -> Result<(), AppError>;
+}
+
+impl SettingsGroup for SecuritySettings {
+    const CATEGORY: &'static str = "security";
+    const SECRETS: &'static [&'static str] = &[];
+
+    fn validate(&self) -> Result<(), AppError> {
+        SecuritySettings::validate(self)
+    }
+}
+
 /// The security policy. Field names on the wire are JumpServer's.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]

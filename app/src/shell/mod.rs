@@ -12,10 +12,22 @@ use leptos_router::hooks::use_location;
 #[derive(Clone, Copy)]
 pub struct UserCtx(pub Resource<Result<Option<CurrentUser>, AppError>>);
 
+/// Bumped by pages that change the inbox, so the header's count follows.
+#[derive(Clone, Copy)]
+pub struct InboxChanged(pub RwSignal<u32>);
+
 #[component]
 pub fn Shell() -> impl IntoView {
     let user = Resource::new(|| (), |_| session_user());
     provide_context(UserCtx(user));
+    let inbox_changed = RwSignal::new(0u32);
+    provide_context(InboxChanged(inbox_changed));
+    let location_for_count = use_location();
+    // Re-read on every navigation: a notice may have arrived meanwhile.
+    let unread = Resource::new(
+        move || (inbox_changed.get(), location_for_count.pathname.get()),
+        |_| crate::notifications::api::unread_messages(),
+    );
     crate::mfa::confirm::provide_confirm();
     let nav_open = RwSignal::new(false);
     let location = use_location();
@@ -47,6 +59,22 @@ pub fn Shell() -> impl IntoView {
                 <a class="brand" href="/profile">"Bastion Profile"</a>
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {
+                        let n = unread.await.unwrap_or(0);
+                        let label = match n {
+                            0 => "Messages, none unread".to_owned(),
+                            1 => "Messages, 1 unread".to_owned(),
+                            n => format!("Messages, {n} unread"),
+                        };
+                        view! {
+                            <a class="btn btn-icon inbox-link" href="/profile/messages" aria-label=label title="Messages">
+                                <span aria-hidden="true">"✉"</span>
+                                {(n > 0).then(|| view! { <span class="badge" data-testid="unread-count" aria-hidden="true">{n.min(99).to_string()}</span> })}
+                            </a>
+                        }
+                    })}
+                </Transition>
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
                         match user.await {
                             Ok(Some(u)) => view! { <UserMenu user=u /> }.into_any(),
                             _ => ().into_any(),
@@ -60,6 +88,7 @@ pub fn Shell() -> impl IntoView {
                     <li><A href="/profile/password">"Password"</A></li>
                     <li><A href="/profile/ssh-keys">"SSH keys"</A></li>
                     <li><A href="/profile/access-keys">"API access keys"</A></li>
+                    <li><A href="/profile/messages">"Messages"</A></li>
                 </ul>
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {
@@ -70,6 +99,7 @@ pub fn Shell() -> impl IntoView {
                                 <li><A href="/admin/users">"Users"</A></li>
                                 <li><A href="/admin/auth-log">"Sign-in log"</A></li>
                                 <li><A href="/admin/security">"Security settings"</A></li>
+                                <li><A href="/admin/notifications">"Mail and SMS"</A></li>
                             </ul>
                         })
                     })}

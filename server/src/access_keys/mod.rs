@@ -242,6 +242,7 @@ impl Core {
         };
         insert(&self.db, &row).await?;
         self.log_credential_change(channel, client, &user, "access_key", "created").await?;
+        self.notify(&user, client, crate::notify::Notice::AccessKeyCreated { id }).await;
         tracing::info!(user = %user.username, key = %id, "access key created");
         Ok(CreatedAccessKey { key: row.record(None), secret })
     }

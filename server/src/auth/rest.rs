@@ -14,7 +14,7 @@ use crate::http::api::route_both;
 use crate::http::json::ApiJson;
 use crate::http::AppState;
 use crate::users::store;
-use app::auth::model::{ClientInfo, SessionStage};
+use app::auth::model::{ClientInfo, SessionCtx, SessionStage};
 use app::common::AppError;
 use app::mfa::model::MfaKind;
 use axum::extract::{Query, State};
@@ -31,6 +31,7 @@ pub fn routes(router: Router<AppState>) -> Router<AppState> {
     let router = route_both(router, "/authentication/auth/", post(sign_in));
     let router = route_both(router, "/authentication/mfa/challenge/", post(challenge));
     let router = route_both(router, "/authentication/mfa/verify/", post(verify));
+    let router = route_both(router, "/authentication/mfa/send-code/", post(send_code));
     route_both(router, "/authentication/confirm/", get(confirm_options).post(confirm))
 }
 
@@ -171,6 +172,84 @@ pub struct Challenge {
     #[serde(rename = "type")]
     kind: String,
     code: String,
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct SendCode {
+    /// `email` or `sms`.
+    #[serde(rename = "type")]
+    kind: String,
+    /// Optional; must name the account that is signing in.
+    #[serde(default)]
+    username: Option<String>,
+}
+
+/// Sends an email or SMS code to the account of the pending sign-in (the
+/// API sign-in's cookie or the browser's MFA step) or of a signed-in
+/// browser (for a confirmation). A `username` that is not that account, or
+/// no such account at all, gets the same answer, and nothing is sent.
+#[utoipa::path(post, path = "/api/v1/authentication/mfa/send-code/", tag = "Authentication", security(()),
+    request_body = SendCode,
+    responses(
+        (status = 200, description = "Sent (or, for anyone else, as if sent)",
+            example = json!({"msg": "ok", "ttl": 300, "resend_after": 60})),
+        (status = 400, description = "Unknown type, or the method is not set up for the account"),
+        (status = 429, description = "Asked again too soon, or blocked"),
+        (status = 503, description = "The mail server or SMS provider failed (`error: send_failed`)")))]
+pub async fn send_code(
+    State(state): State<AppState>,
+    Extension(client): Extension<ClientInfo>,
+    session: Option<Extension<SessionCtx>>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<SendCode>,
+) -> Response {
+    let core = &state.core;
+    let Some(kind) = MfaKind::parse(&body.kind).filter(|k| k.is_sent()) else {
+        return auth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_type",
+            format!("`{}` codes are not sent: use email or sms.", body.kind),
+        );
+    };
+    let mut caller = None;
+    if let Some(token) = api_mfa_token(&headers) {
+        match session::resolve(&core.db, &token, "api", core.now(), &core.session_lifetimes()).await
+        {
+            Ok(Some((_, user))) => caller = Some((user, Channel::Api)),
+            Ok(None) => {}
+            Err(err) => return from_app_error(err),
+        }
+    }
+    if caller.is_none() {
+        if let Some(Extension(ctx)) =
+            session.filter(|s| matches!(s.stage, SessionStage::Mfa | SessionStage::Full))
+        {
+            match core.session_user(&ctx).await {
+                Ok(user) => caller = Some((user, Channel::Browser)),
+                Err(err) => return from_app_error(err),
+            }
+        }
+    }
+    let named = body.username.as_deref().map(str::trim).filter(|u| !u.is_empty());
+    let result = match caller {
+        Some((user, _)) if named.is_none_or(|n| n.eq_ignore_ascii_case(&user.username)) => {
+            core.send_mfa_code(&user, kind).await
+        }
+        other => {
+            let channel = other.map_or(Channel::Api, |(_, c)| c);
+            core.refuse_code_request(&client, channel, named.unwrap_or(""), kind).await
+        }
+    };
+    match result {
+        Ok(sent) => {
+            Json(json!({"msg": "ok", "ttl": sent.ttl_secs, "resend_after": sent.resend_after_secs}))
+                .into_response()
+        }
+        Err(AppError::Unavailable { message }) => {
+            auth_error(StatusCode::SERVICE_UNAVAILABLE, "send_failed", message)
+        }
+        Err(err) => from_app_error(err),
+    }
 }
 
 /// Answers the MFA step of an API sign-in (`type`: `otp` or `recovery`).

@@ -114,8 +114,28 @@ impl Core {
             });
         }
         lockout::clear(&self.db, &user_key).await?;
+        let new_address = self.first_success_from_here(&user, client).await?;
         events::record(&self.db, event(Some(&user), true, ""), client, now).await?;
+        if new_address {
+            self.notify(&user, client, crate::notify::Notice::NewSignInAddress).await;
+        }
         Ok(user)
+    }
+
+    /// Whether the password of `user` worked before, but never from this
+    /// address (the very first sign-in is not news).
+    async fn first_success_from_here(
+        &self,
+        user: &UserRow,
+        client: &ClientInfo,
+    ) -> Result<bool, AppError> {
+        let Some(ip) = client.ip.as_deref() else { return Ok(false) };
+        let sql = "SELECT EXISTS (SELECT 1 FROM auth_events WHERE user_id = $1 AND factor = 'password' AND success), \
+                   EXISTS (SELECT 1 FROM auth_events WHERE user_id = $1 AND factor = 'password' AND success AND ip = $2)";
+        let (before, here): (bool, bool) = crate::on_db!(&self.db, pool =>
+            sqlx::query_as(sql).bind(user.id).bind(ip).fetch_one(pool).await)
+        .or_internal()?;
+        Ok(before && !here)
     }
 
     /// Opens a browser session at `stage`; only a full one counts as signed in.

@@ -4,7 +4,7 @@
 //! from elsewhere.
 
 use super::AppState;
-use crate::{access_keys, audit, auth, password, profile, ssh_keys, users};
+use crate::{access_keys, audit, auth, notify, password, profile, settings, ssh_keys, users};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -16,16 +16,20 @@ use utoipa::{Modify, OpenApi};
 #[openapi(
     info(
         title = "Bastion Profile API",
-        description = "JumpServer v4-compatible paths for the personal profile: sign-in, MFA, confirmation, profile, password, SSH keys, access keys, users and the authentication log. Paths answer with and without the trailing slash. Errors follow Django REST framework: `{\"detail\": ...}` or `{\"field\": [\"message\"]}`."
+        description = "JumpServer v4-compatible paths for the personal profile: sign-in, MFA (with email and SMS codes), confirmation, profile, password, SSH keys, access keys, notifications and the inbox, users, settings and the authentication log. Paths answer with and without the trailing slash. Errors follow Django REST framework: `{\"detail\": ...}` or `{\"field\": [\"message\"]}`."
     ),
     paths(
         auth::rest::sign_in, auth::rest::challenge, auth::rest::verify,
-        auth::rest::confirm_options, auth::rest::confirm,
+        auth::rest::confirm_options, auth::rest::confirm, auth::rest::send_code,
         profile::api::read, profile::api::update, password::rest::change,
         ssh_keys::rest::list, ssh_keys::rest::create, ssh_keys::rest::read, ssh_keys::rest::edit, ssh_keys::rest::remove,
         access_keys::rest::list, access_keys::rest::create, access_keys::rest::read, access_keys::rest::edit, access_keys::rest::remove,
         users::api::list, users::api::create, users::api::read, users::api::edit, users::api::unblock, users::api::reset_mfa,
         audit::list,
+        settings::rest::read, settings::rest::write,
+        notify::rest::backends, notify::rest::read_subscription, notify::rest::write_subscription,
+        notify::rest::list, notify::rest::unread_total, notify::rest::mark_as_read, notify::rest::mark_all_read,
+        notify::rest::read_one, notify::rest::remove,
     ),
     modifiers(&Schemes),
     security(("session" = []), ("bearer" = []), ("signature" = [])),

@@ -66,6 +66,7 @@ impl AppState {
             password: self.core.clone(),
             ssh_keys: self.core.clone(),
             access_keys: self.core.clone(),
+            notifications: self.core.clone(),
         }
     }
 }

@@ -4,6 +4,7 @@
 //! re-authentication dialog and the REST API all go through
 //! [`Core::verify_factor`], which adds the lockout and the log.
 
+pub mod codes;
 pub mod recovery;
 pub mod service;
 pub mod store;
@@ -16,7 +17,7 @@ use crate::users::store::UserRow;
 use app::auth::model::ClientInfo;
 use app::auth::Role;
 use app::common::AppError;
-use app::mfa::model::MfaKind;
+use app::mfa::model::{CodeSent, MfaKind};
 
 #[async_trait::async_trait]
 pub trait MfaMethod: Send + Sync {
@@ -32,14 +33,10 @@ pub trait MfaMethod: Send + Sync {
         user: &UserRow,
         state: &store::FactorState,
     ) -> Result<bool, AppError>;
-    /// Sends a challenge (a code by mail or SMS); `None` for factors the
-    /// user already holds.
-    async fn send_challenge(
-        &self,
-        _core: &Core,
-        _user: &UserRow,
-    ) -> Result<Option<String>, AppError> {
-        Ok(None)
+    /// Sends a challenge (a code by mail or SMS); factors the user already
+    /// holds have none to send.
+    async fn send_challenge(&self, _core: &Core, _user: &UserRow) -> Result<CodeSent, AppError> {
+        Err(AppError::invalid("type", format!("{} codes are not sent.", self.kind().label())))
     }
     /// Whether `response` proves the factor now. Single-use responses are
     /// used up by a successful check.
@@ -47,7 +44,7 @@ pub trait MfaMethod: Send + Sync {
 }
 
 pub fn methods() -> Vec<Box<dyn MfaMethod>> {
-    vec![Box::new(Otp), Box::new(Recovery)]
+    vec![Box::new(Otp), Box::new(codes::SmsCode), Box::new(codes::EmailCode), Box::new(Recovery)]
 }
 
 /// An authenticator app.
@@ -145,6 +142,62 @@ impl Core {
         Ok(user.mfa_level == 2 || policy == 1 || (policy == 2 && user.role() == Role::Admin))
     }
 
+    /// Sends `user` a code for `kind` (email or SMS), unless MFA is blocked
+    /// for them or the method is not theirs.
+    pub async fn send_mfa_code(&self, user: &UserRow, kind: MfaKind) -> Result<CodeSent, AppError> {
+        if let Some(until) =
+            lockout::blocked_until(&self.db, &lockout::mfa_key(user.id), self.now()).await?
+        {
+            return Err(lockout::blocked(until));
+        }
+        let state = store::factor_state(&self.db, user.id).await?;
+        match self.method(kind) {
+            Some(m) if m.available(self).await? && m.active_for(self, user, &state).await? => {
+                m.send_challenge(self, user).await
+            }
+            _ => Err(AppError::invalid(
+                "type",
+                format!("{} is not set up for this account.", kind.label()),
+            )),
+        }
+    }
+
+    /// A code was asked for someone who is not the caller (or nobody): the
+    /// same answer as a real send, nothing sent, and a failure on the
+    /// caller's address so guessing names is slowed down like guessing codes.
+    pub async fn refuse_code_request(
+        &self,
+        client: &ClientInfo,
+        channel: Channel,
+        username: &str,
+        kind: MfaKind,
+    ) -> Result<CodeSent, AppError> {
+        let now = self.now();
+        let event = AuthEvent {
+            user_id: None,
+            username,
+            factor: kind.as_str(),
+            channel,
+            success: false,
+            reason: "send_code_refused",
+        };
+        events::record(&self.db, event, client, now).await?;
+        if let Some(ip) = client.ip.as_deref() {
+            let policy = self.security().await?;
+            let limit = Limit {
+                count: policy.ip_limit_count,
+                block_secs: i64::from(policy.ip_limit_minutes) * 60,
+            };
+            lockout::record_failure(&self.db, &lockout::ip_key(ip), limit, now).await?;
+        }
+        let ttl = self.settings_group::<app::settings::notify::SmsSettings>().await?.code_ttl_secs;
+        Ok(CodeSent {
+            sent_to: String::new(),
+            ttl_secs: ttl,
+            resend_after_secs: app::mfa::model::SentCodes::RESEND_SECS,
+        })
+    }
+
     /// Checks a second factor with the lockout and the authentication log.
     pub async fn verify_factor(
         &self,
@@ -182,6 +235,10 @@ impl Core {
         if method.verify(self, user, response).await? {
             lockout::clear(&self.db, &key).await?;
             events::record(&self.db, event(true, ""), client, now).await?;
+            if kind == MfaKind::Recovery {
+                let left = store::recovery_codes_left(&self.db, user.id).await?;
+                self.notify(user, client, crate::notify::Notice::RecoveryCodeUsed { left }).await;
+            }
             return Ok(());
         }
         events::record(&self.db, event(false, "bad_code"), client, now).await?;

@@ -6,11 +6,15 @@ use crate::auth::events::{self, AuthEvent, Channel};
 use crate::auth::session;
 use crate::core::Core;
 use crate::error::OrInternal;
+use crate::notify::Notice;
 use crate::users::store::{self as users, UserRow};
 use app::auth::model::{ClientInfo, SessionCtx, SessionStage};
 use app::auth::port::SetCookie;
+use app::common::validate::Phone;
 use app::common::AppError;
-use app::mfa::model::{ConfirmOptions, MfaKind, MfaStatus, RecoveryCodes, TotpEnrollment};
+use app::mfa::model::{
+    CodeSent, ConfirmOptions, MfaKind, MfaStatus, RecoveryCodes, TotpEnrollment,
+};
 use app::mfa::port::MfaPort;
 use app::settings::model::SecuritySettings;
 
@@ -136,11 +140,17 @@ impl Core {
 impl MfaPort for Core {
     async fn mfa_status(&self, session: &SessionCtx) -> Result<MfaStatus, AppError> {
         let user = self.session_user(session).await?;
+        let email = super::codes::EmailCode;
+        let sms = super::codes::SmsCode;
         Ok(MfaStatus {
             otp_bound: store::bound_totp(&self.db, user.id).await?.is_some(),
             recovery_codes_left: store::recovery_codes_left(&self.db, user.id).await?,
             forced: self.mfa_forced(&user).await?,
             active: self.active_mfa(&user).await?,
+            email_offered: super::MfaMethod::available(&email, self).await?
+                && !user.email.is_empty(),
+            sms_offered: super::MfaMethod::available(&sms, self).await?,
+            sms_phone: user.confirmed_phone().map(str::to_owned),
         })
     }
 
@@ -244,6 +254,7 @@ impl MfaPort for Core {
         store::replace_recovery_codes(&self.db, user.id, &hashes, self.now()).await?;
         store::drop_pending(&self.db, session.session_id).await?;
         self.log_credential_change(Channel::Browser, client, &user, "otp", "bound").await?;
+        self.notify(&user, client, Notice::MfaBound(MfaKind::Otp.label())).await;
         tracing::info!(user = %user.username, "authenticator bound");
         if session.stage == SessionStage::MfaSetup {
             // Binding proved the new factor: the forced set-up ends signed in.
@@ -267,6 +278,7 @@ impl MfaPort for Core {
         self.verify_factor(client, Channel::Browser, &user, MfaKind::Otp, code).await?;
         store::unbind_totp(&self.db, user.id).await?;
         self.log_credential_change(Channel::Browser, client, &user, "otp", "unbound").await?;
+        self.notify(&user, client, Notice::MfaRemoved(MfaKind::Otp.label())).await;
         tracing::info!(user = %user.username, "authenticator removed");
         Ok(())
     }
@@ -283,6 +295,7 @@ impl MfaPort for Core {
         self.require_confirmed(session, &user).await?;
         let (codes, hashes) = self.new_recovery_set().await;
         store::replace_recovery_codes(&self.db, user.id, &hashes, self.now()).await?;
+        self.notify(&user, &ClientInfo::default(), Notice::RecoveryCodesRegenerated).await;
         tracing::info!(user = %user.username, "recovery codes regenerated");
         Ok(RecoveryCodes(codes))
     }
@@ -341,5 +354,76 @@ impl MfaPort for Core {
             self.confirm_identity(client, Channel::Browser, &user, kind, secret).await?;
         let factors = session::factors_of(&self.db, session.session_id).await?;
         self.reissue_session(client, session, &user, &factors, secs, with).await
+    }
+
+    async fn send_code(
+        &self,
+        _client: &ClientInfo,
+        session: &SessionCtx,
+        kind: MfaKind,
+    ) -> Result<CodeSent, AppError> {
+        in_stage(session, &[SessionStage::Mfa, SessionStage::Full])?;
+        let user = self.session_user(session).await?;
+        self.send_mfa_code(&user, kind).await
+    }
+
+    async fn start_phone_binding(
+        &self,
+        _client: &ClientInfo,
+        session: &SessionCtx,
+        phone: &str,
+    ) -> Result<CodeSent, AppError> {
+        in_stage(session, &[SessionStage::Full])?;
+        let phone = Phone::parse(phone).map_err(|e| AppError::invalid("phone", e.0))?;
+        let user = self.session_user(session).await?;
+        if !super::MfaMethod::available(&super::codes::SmsCode, self).await? {
+            return Err(AppError::invalid(
+                "phone",
+                "SMS verification is not offered on this server.",
+            ));
+        }
+        self.require_confirmed(session, &user).await?;
+        self.sms_code(&user, super::codes::Purpose::PhoneBind, phone.as_str()).await
+    }
+
+    async fn finish_phone_binding(
+        &self,
+        client: &ClientInfo,
+        session: &SessionCtx,
+        code: &str,
+    ) -> Result<(), AppError> {
+        in_stage(session, &[SessionStage::Full])?;
+        let user = self.session_user(session).await?;
+        self.require_confirmed(session, &user).await?;
+        let Some(phone) = self.check_phone_code(&user, code).await? else {
+            return Err(AppError::invalid(
+                "code",
+                "That code is not right, has expired or was tried too often. Ask for a new one.",
+            ));
+        };
+        let changed = user.phone.as_deref() != Some(phone.as_str());
+        users::set_confirmed_phone(&self.db, user.id, Some(&phone), self.now()).await?;
+        self.key_cache.clear();
+        self.log_credential_change(Channel::Browser, client, &user, "sms", "bound").await?;
+        self.notify(&user, client, Notice::MfaBound(MfaKind::Sms.label())).await;
+        if changed {
+            self.notify(&user, client, Notice::PhoneChanged).await;
+        }
+        tracing::info!(user = %user.username, "phone confirmed for SMS codes");
+        Ok(())
+    }
+
+    async fn remove_sms(&self, client: &ClientInfo, session: &SessionCtx) -> Result<(), AppError> {
+        in_stage(session, &[SessionStage::Full])?;
+        let user = self.session_user(session).await?;
+        if user.confirmed_phone().is_none() {
+            return Err(AppError::invalid("phone", "No phone number is set up for SMS codes."));
+        }
+        self.require_confirmed(session, &user).await?;
+        users::set_confirmed_phone(&self.db, user.id, None, self.now()).await?;
+        self.log_credential_change(Channel::Browser, client, &user, "sms", "unbound").await?;
+        self.notify(&user, client, Notice::MfaRemoved(MfaKind::Sms.label())).await;
+        tracing::info!(user = %user.username, "phone no longer used for SMS codes");
+        Ok(())
     }
 }

@@ -116,6 +116,7 @@ impl Core {
         session::end_all_for_user(&self.db, user.id, Some(session.session_id)).await?;
         tokens::revoke_for_user(&self.db, user.id, Some(session.session_id)).await?;
         self.log_credential_change(channel, client, &user, "password", "changed").await?;
+        self.notify(&user, client, crate::notify::Notice::PasswordChanged).await;
         tracing::info!(user = %user.username, "password changed");
         Ok(())
     }

@@ -34,7 +34,14 @@ impl ProfilePort for Core {
             row.name = name.as_str().to_owned();
         }
         if let Some(phone) = changes.phone {
-            row.phone = phone.map(|p| p.as_str().to_owned());
+            let phone = phone.map(|p| p.as_str().to_owned());
+            if row.confirmed_phone().is_some() && phone != row.phone {
+                return Err(AppError::invalid(
+                    "phone",
+                    "This number receives your SMS codes. Change it under Two-step verification, with a code sent to the new number.",
+                ));
+            }
+            row.phone = phone;
         }
         if let Some(wechat) = changes.wechat {
             row.wechat = wechat.as_str().to_owned();

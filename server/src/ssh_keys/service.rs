@@ -77,6 +77,12 @@ impl Core {
         }
         let what = if private_key.is_some() { "generated" } else { "added" };
         self.log_credential_change(channel, client, &user, "ssh_key", what).await?;
+        let notice = crate::notify::Notice::SshKeyAdded {
+            name: row.name.clone(),
+            fingerprint: row.fingerprint_sha256.clone(),
+            generated: private_key.is_some(),
+        };
+        self.notify(&user, client, notice).await;
         tracing::info!(user = %user.username, fingerprint = %row.fingerprint_sha256, "SSH key {what}");
         Ok(CreatedSshKey { key: row.record(), private_key })
     }

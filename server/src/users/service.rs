@@ -89,6 +89,7 @@ impl Core {
         changes: UserChanges,
     ) -> Result<UserRow, AppError> {
         let mut row = store::find_by_id(&self.db, id).await?.ok_or(AppError::NotFound)?;
+        let before = row.clone();
         if id == actor {
             // An admin locking themselves out leaves nobody to undo it.
             if changes.is_active == Some(false) {
@@ -128,6 +129,17 @@ impl Core {
         store::save(&self.db, &row).await?;
         // Signed requests see the account as it is now.
         self.key_cache.clear();
+        let client = app::auth::model::ClientInfo::default();
+        if before.email != row.email {
+            let notice = crate::notify::Notice::EmailChanged {
+                old: before.email.clone(),
+                new: row.email.clone(),
+            };
+            self.notify(&row, &client, notice).await;
+        }
+        if before.phone != row.phone {
+            self.notify(&row, &client, crate::notify::Notice::PhoneChanged).await;
+        }
         if !row.is_active {
             // A deactivated account keeps no open session.
             crate::auth::session::end_all_for_user(&self.db, row.id, None).await?;

@@ -10,7 +10,7 @@ use app::users::model::UserRecord;
 use uuid::Uuid;
 
 const COLUMNS: &str = "id, username, name, email, phone, wechat, role, source, is_active, \
-    date_joined, last_login, date_password_last_updated, date_expired, comment, password_hash, mfa_level";
+    date_joined, last_login, date_password_last_updated, date_expired, comment, password_hash, mfa_level, phone_confirmed_at";
 
 #[derive(Clone, sqlx::FromRow)]
 pub struct UserRow {
@@ -30,6 +30,8 @@ pub struct UserRow {
     pub comment: String,
     pub password_hash: Option<String>,
     pub mfa_level: i16,
+    /// When `phone` was confirmed with a code; only then does SMS work.
+    pub phone_confirmed_at: Option<i64>,
 }
 
 impl std::fmt::Debug for UserRow {
@@ -55,6 +57,11 @@ impl UserRow {
     /// Whether the account may be used at `now`: active and not past its end date.
     pub fn usable_at(&self, now: Timestamp) -> bool {
         self.is_active && self.date_expired.is_none_or(|end| now.millis() < end)
+    }
+
+    /// The phone number SMS codes may go to: set and confirmed.
+    pub fn confirmed_phone(&self) -> Option<&str> {
+        self.phone.as_deref().filter(|_| self.phone_confirmed_at.is_some())
     }
 
     pub fn current_user(&self) -> CurrentUser {
@@ -215,9 +222,12 @@ pub async fn list(
     })
 }
 
-/// Writes every editable column of `row` back.
+/// Writes every editable column of `row` back. A phone number that changes
+/// loses its confirmation.
 pub async fn save(db: &Db, row: &UserRow) -> Result<(), AppError> {
-    let sql = "UPDATE users SET name = $2, email = $3, email_key = $4, phone = $5, wechat = $6, \
+    let sql = "UPDATE users SET name = $2, email = $3, email_key = $4, \
+               phone_confirmed_at = CASE WHEN phone = $5 THEN phone_confirmed_at ELSE NULL END, \
+               phone = $5, wechat = $6, \
                role = $7, is_active = $8, comment = $9, date_expired = $10, mfa_level = $11 WHERE id = $1";
     on_db!(db, pool => sqlx::query(sql)
         .bind(row.id)
@@ -235,6 +245,32 @@ pub async fn save(db: &Db, row: &UserRow) -> Result<(), AppError> {
         .await.map(|r| r.rows_affected()))
     .or_internal()?;
     Ok(())
+}
+
+/// Sets the phone number as confirmed (`Some`), or removes the
+/// confirmation and keeps the number as contact information (`None`).
+pub async fn set_confirmed_phone(
+    db: &Db,
+    id: Uuid,
+    phone: Option<&str>,
+    now: Timestamp,
+) -> Result<(), AppError> {
+    let n = match phone {
+        Some(phone) => {
+            let sql = "UPDATE users SET phone = $2, phone_confirmed_at = $3 WHERE id = $1";
+            on_db!(db, pool => sqlx::query(sql).bind(id).bind(phone).bind(now.millis()).execute(pool).await.map(|r| r.rows_affected()))
+        }
+        None => {
+            let sql = "UPDATE users SET phone_confirmed_at = NULL WHERE id = $1";
+            on_db!(db, pool => sqlx::query(sql).bind(id).execute(pool).await.map(|r| r.rows_affected()))
+        }
+    }
+    .or_internal()?;
+    if n == 1 {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
 }
 
 pub async fn set_password_hash(

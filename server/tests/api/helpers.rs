@@ -40,7 +40,7 @@ pub struct TestApp {
     pub base: String,
     pub core: SharedCore,
     pub clock: ManualClock,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
     server: tokio::task::JoinHandle<()>,
     pg_database: Option<String>,
 }
@@ -95,6 +95,8 @@ impl TestApp {
             public_url: Some(base.clone()),
             site_root: Some(dir.path().join("site")),
             hash_concurrency: Some(2),
+            // Tests name the client's address with X-Forwarded-For.
+            trust_proxy_headers: true,
             ..RawConfig::default()
         })
         .expect("test config");
@@ -104,7 +106,26 @@ impl TestApp {
         let server = tokio::spawn(async move {
             server::serve(serving, listener, std::future::pending()).await.expect("serve");
         });
-        Some(TestApp { base, core, clock, _dir: dir, server, pg_database })
+        Some(TestApp { base, core, clock, dir, server, pg_database })
+    }
+
+    /// A second server instance on the same database and secret key, with
+    /// its own outbox worker (several instances behind a load balancer).
+    pub async fn second_instance(&self) -> (SharedCore, tokio::task::JoinHandle<()>) {
+        let mut raw = RawConfig {
+            bind: "127.0.0.1:0".into(),
+            data_dir: self.dir.path().to_path_buf(),
+            database_url: Some(self.core.config.database_url.clone()),
+            public_url: Some(self.base.clone()),
+            site_root: Some(self.dir.path().join("site")),
+            hash_concurrency: Some(2),
+            ..RawConfig::default()
+        };
+        raw.trust_proxy_headers = true;
+        let config = Config::check(raw).expect("second config");
+        let core = server::build_core(config, Arc::new(self.clock.clone())).await.expect("core");
+        let worker = tokio::spawn(server::notify::outbox::run(core.clone()));
+        (core, worker)
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -201,4 +222,104 @@ pub async fn send(req: reqwest::RequestBuilder) -> (u16, serde_json::Value) {
     let res = req.send().await.expect("request");
     let status = res.status().as_u16();
     (status, res.json().await.unwrap_or(serde_json::Value::Null))
+}
+
+/// The mail and HTTP sink (`tests/sinks/sink.py`): a real SMTP server and an
+/// HTTP server playing SMS gateways and chat robots.
+pub struct Sink {
+    pub smtp_port: u16,
+    pub http: String,
+    child: std::process::Child,
+}
+
+impl Sink {
+    /// Starts a sink; `None` (skipped) when its Python environment is
+    /// missing, except under CI where that is a failure.
+    pub fn start() -> Option<Sink> {
+        use std::io::BufRead;
+        let python = std::env::var("BP_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/sinks/sink.py");
+        let spawned = std::process::Command::new(&python)
+            .arg(script)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn();
+        let mut child = match spawned {
+            Ok(child) => child,
+            Err(e) => return Self::missing(&format!("{python}: {e}")),
+        };
+        let stdout = child.stdout.take().expect("stdout");
+        let mut line = String::new();
+        let _ = std::io::BufReader::new(stdout).read_line(&mut line);
+        let Some(json) = line.strip_prefix("READY ") else {
+            let _ = child.kill();
+            let mut err = String::new();
+            if let Some(mut stderr) = child.stderr.take() {
+                let _ = std::io::Read::read_to_string(&mut stderr, &mut err);
+            }
+            return Self::missing(&err);
+        };
+        let ports: serde_json::Value = serde_json::from_str(json).expect("sink ports");
+        Some(Sink {
+            smtp_port: u16::try_from(ports["smtp"].as_u64().unwrap()).unwrap(),
+            http: format!("http://127.0.0.1:{}", ports["http"]),
+            child,
+        })
+    }
+
+    fn missing(why: &str) -> Option<Sink> {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("the mail sink is required under CI=true (scripts/test.sh sets BP_TEST_PYTHON): {why}");
+        }
+        eprintln!(
+            "SKIPPED: the mail sink could not start (run scripts/test.sh to install it): {why}"
+        );
+        None
+    }
+
+    async fn get(&self, path: &str) -> Vec<serde_json::Value> {
+        let res = reqwest::get(format!("{}{path}", self.http)).await.expect("sink");
+        res.json().await.expect("sink json")
+    }
+
+    pub async fn mails(&self) -> Vec<serde_json::Value> {
+        self.get("/_sink/mail").await
+    }
+
+    pub async fn requests(&self) -> Vec<serde_json::Value> {
+        self.get("/_sink/requests").await
+    }
+
+    /// Waits up to `secs` for a mail whose subject contains `subject`.
+    pub async fn wait_for_mail(&self, subject: &str, secs: u64) -> Option<serde_json::Value> {
+        for _ in 0..secs * 10 {
+            if let Some(m) = self
+                .mails()
+                .await
+                .into_iter()
+                .find(|m| m["subject"].as_str().unwrap_or("").contains(subject))
+            {
+                return Some(m);
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        None
+    }
+
+    pub async fn smtp(&self, up: bool) {
+        let path = if up { "/_sink/smtp/start" } else { "/_sink/smtp/stop" };
+        let res = reqwest::Client::new()
+            .post(format!("{}{path}", self.http))
+            .send()
+            .await
+            .expect("sink control");
+        assert_eq!(res.status(), 200);
+    }
+}
+
+impl Drop for Sink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }

@@ -13,6 +13,7 @@ mod csrf;
 mod docs;
 mod health;
 mod mfa;
+mod notifications;
 mod pages;
 mod password;
 mod profile;

@@ -1,0 +1,381 @@
+//! Notifications: security notices to the backends each user chose (the
+//! inbox always, email and IM robots through the [`outbox`]), the inbox
+//! itself, and the senders for mail, SMS and robots.
+
+pub mod outbox;
+pub mod rest;
+pub mod send;
+
+use crate::core::Core;
+use crate::db::Db;
+use crate::error::OrInternal;
+use crate::on_db;
+use crate::users::store::UserRow;
+use app::auth::model::{ClientInfo, SessionCtx};
+use app::common::{AppError, Timestamp};
+use app::notifications::model::{Backend, BackendInfo, SiteMessage, Subscription};
+use app::notifications::port::NotificationsPort;
+use app::settings::notify::MailSettings;
+use uuid::Uuid;
+
+/// Something about an account its owner should hear of.
+#[derive(Debug, Clone)]
+pub enum Notice {
+    PasswordChanged,
+    MfaBound(&'static str),
+    MfaRemoved(&'static str),
+    RecoveryCodesRegenerated,
+    RecoveryCodeUsed { left: u32 },
+    SshKeyAdded { name: String, fingerprint: String, generated: bool },
+    AccessKeyCreated { id: Uuid },
+    EmailChanged { old: String, new: String },
+    PhoneChanged,
+    NewSignInAddress,
+}
+
+impl Notice {
+    pub fn subject(&self) -> String {
+        match self {
+            Notice::PasswordChanged => "Your password was changed".into(),
+            Notice::MfaBound(m) => format!("{m} was added to your account"),
+            Notice::MfaRemoved(m) => format!("{m} was removed from your account"),
+            Notice::RecoveryCodesRegenerated => "New recovery codes were made".into(),
+            Notice::RecoveryCodeUsed { .. } => "A recovery code was used".into(),
+            Notice::SshKeyAdded { generated: true, .. } => "An SSH key pair was generated".into(),
+            Notice::SshKeyAdded { .. } => "An SSH key was added".into(),
+            Notice::AccessKeyCreated { .. } => "An API access key was created".into(),
+            Notice::EmailChanged { .. } => "Your email address was changed".into(),
+            Notice::PhoneChanged => "Your phone number was changed".into(),
+            Notice::NewSignInAddress => "Sign-in from a new address".into(),
+        }
+    }
+
+    fn what(&self) -> String {
+        match self {
+            Notice::PasswordChanged => {
+                "The password of your account was changed. Other sessions were signed out.".into()
+            }
+            Notice::MfaBound(m) => format!("{m} can now be used as your second factor."),
+            Notice::MfaRemoved(m) => format!("{m} can no longer be used as your second factor."),
+            Notice::RecoveryCodesRegenerated => {
+                "A new set of recovery codes was made; the earlier codes no longer work.".into()
+            }
+            Notice::RecoveryCodeUsed { left } => {
+                format!("One of your recovery codes was used to sign in. {left} left.")
+            }
+            Notice::SshKeyAdded { name, fingerprint, .. } => {
+                format!("SSH key \"{name}\" ({fingerprint}) can now log in as you.")
+            }
+            Notice::AccessKeyCreated { id } => {
+                format!("Access key {id} can now call the API as you.")
+            }
+            Notice::EmailChanged { old, new } => {
+                format!("The email address of your account changed from {old} to {new}.")
+            }
+            Notice::PhoneChanged => "The phone number of your account changed.".into(),
+            Notice::NewSignInAddress => {
+                "Your password was used to sign in from an address not seen before.".into()
+            }
+        }
+    }
+
+    /// The whole text: what happened, when, from where, what to do.
+    pub fn body(&self, user: &UserRow, client: &ClientInfo, at: Timestamp) -> String {
+        format!(
+            "Hello {name},\n\n{what}\n\nAccount: {username}\nWhen: {when} (UTC)\nFrom: {ip}\nBrowser or client: {agent}\n\n\
+             If this was not you, change your password at once and tell your administrator.\n",
+            name = user.name,
+            what = self.what(),
+            username = user.username,
+            when = at.display_short(),
+            ip = client.ip.as_deref().unwrap_or("unknown"),
+            agent = client.user_agent.as_deref().unwrap_or("unknown"),
+        )
+    }
+}
+
+async fn stored_backends(db: &Db, user_id: Uuid) -> Result<Option<Vec<Backend>>, AppError> {
+    let sql = "SELECT receive_backends FROM msg_subscriptions WHERE user_id = $1";
+    let json: Option<String> =
+        on_db!(db, pool => sqlx::query_scalar(sql).bind(user_id).fetch_optional(pool).await)
+            .or_internal()?;
+    Ok(json.map(|j| {
+        serde_json::from_str::<Vec<String>>(&j)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|s| Backend::parse(s))
+            .collect()
+    }))
+}
+
+impl Core {
+    /// The backends that can deliver now.
+    pub async fn delivering_backends(&self) -> Result<Vec<Backend>, AppError> {
+        let mut out = vec![Backend::SiteMsg];
+        if self.settings_group::<MailSettings>().await?.configured() {
+            out.push(Backend::Email);
+        }
+        for backend in Backend::ALL {
+            if let Some(name) = backend.webhook_setting() {
+                if self.setting_secret(name).await?.is_some() {
+                    out.push(backend);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    pub async fn subscription_of(&self, user_id: Uuid) -> Result<Subscription, AppError> {
+        let chosen = stored_backends(&self.db, user_id)
+            .await?
+            .unwrap_or_else(Subscription::default_backends);
+        Ok(Subscription { user_id, receive_backends: Subscription::normalized(chosen) })
+    }
+
+    /// Sets where `user_id`'s notices go; only backends that deliver now.
+    pub async fn set_subscription_of(
+        &self,
+        user_id: Uuid,
+        backends: Vec<Backend>,
+    ) -> Result<Subscription, AppError> {
+        let available = self.delivering_backends().await?;
+        if let Some(missing) = backends.iter().find(|b| !available.contains(b)) {
+            return Err(AppError::invalid(
+                "receive_backends",
+                format!("{} is not set up on this server.", missing.label()),
+            ));
+        }
+        let backends = Subscription::normalized(backends);
+        let names: Vec<&str> = backends.iter().map(|b| b.as_str()).collect();
+        let json = serde_json::to_string(&names).or_internal()?;
+        let sql = "INSERT INTO msg_subscriptions (user_id, receive_backends) VALUES ($1, $2) \
+                   ON CONFLICT (user_id) DO UPDATE SET receive_backends = excluded.receive_backends";
+        on_db!(&self.db, pool => sqlx::query(sql).bind(user_id).bind(&json).execute(pool).await.map(|r| r.rows_affected()))
+            .or_internal()?;
+        Ok(Subscription { user_id, receive_backends: backends })
+    }
+
+    /// Tells `user` about `notice`: into the inbox at once, and queued for
+    /// each other backend they receive. Never fails the action that caused it.
+    pub async fn notify(&self, user: &UserRow, client: &ClientInfo, notice: Notice) {
+        if let Err(e) = self.try_notify(user, client, &notice).await {
+            tracing::error!(user = %user.username, error = %e, "notification not recorded");
+        }
+    }
+
+    async fn try_notify(
+        &self,
+        user: &UserRow,
+        client: &ClientInfo,
+        notice: &Notice,
+    ) -> Result<(), AppError> {
+        let now = self.now();
+        let subject = notice.subject();
+        let body = notice.body(user, client, now);
+        insert_site_message(&self.db, user.id, &subject, &body, now).await?;
+        let chosen = self.subscription_of(user.id).await?.receive_backends;
+        let available = self.delivering_backends().await?;
+        let mut queued = false;
+        for backend in
+            chosen.into_iter().filter(|b| *b != Backend::SiteMsg && available.contains(b))
+        {
+            let recipient = match backend {
+                Backend::Email if user.email.is_empty() => continue,
+                Backend::Email => user.email.as_str(),
+                _ => user.username.as_str(),
+            };
+            let text = if backend == Backend::Email {
+                body.clone()
+            } else {
+                format!("[{}] {body}", user.username)
+            };
+            let msg = outbox::NewMessage {
+                user_id: Some(user.id),
+                backend,
+                recipient,
+                subject: &subject,
+                body: &text,
+            };
+            outbox::enqueue(&self.db, &msg, now).await?;
+            queued = true;
+        }
+        if let Notice::EmailChanged { old, .. } = notice {
+            // The old address hears of it too: it may be the owner's last way to notice.
+            if !old.is_empty() && self.settings_group::<MailSettings>().await?.configured() {
+                let msg = outbox::NewMessage {
+                    user_id: Some(user.id),
+                    backend: Backend::Email,
+                    recipient: old,
+                    subject: &subject,
+                    body: &body,
+                };
+                outbox::enqueue(&self.db, &msg, now).await?;
+                queued = true;
+            }
+        }
+        if queued {
+            self.outbox.wake();
+        }
+        Ok(())
+    }
+}
+
+async fn insert_site_message(
+    db: &Db,
+    user_id: Uuid,
+    subject: &str,
+    message: &str,
+    now: Timestamp,
+) -> Result<(), AppError> {
+    let sql = "INSERT INTO site_messages (id, user_id, subject, message, date_created) VALUES ($1, $2, $3, $4, $5)";
+    on_db!(db, pool => sqlx::query(sql).bind(Uuid::new_v4()).bind(user_id).bind(subject).bind(message).bind(now.millis())
+        .execute(pool).await.map(|r| r.rows_affected()))
+    .or_internal()?;
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct MessageRow {
+    id: Uuid,
+    subject: String,
+    message: String,
+    date_created: i64,
+    read_at: Option<i64>,
+}
+
+impl MessageRow {
+    fn model(self) -> SiteMessage {
+        SiteMessage {
+            id: self.id,
+            subject: self.subject,
+            message: self.message,
+            has_read: self.read_at.is_some(),
+            read_at: self.read_at.map(Timestamp::from_millis),
+            date_created: Timestamp::from_millis(self.date_created),
+        }
+    }
+}
+
+/// The newest `limit` messages of a user, after `offset`, optionally only
+/// read or unread ones; and how many there are in all.
+pub async fn list_messages(
+    db: &Db,
+    user_id: Uuid,
+    has_read: Option<bool>,
+    limit: i64,
+    offset: i64,
+) -> Result<(u64, Vec<SiteMessage>), AppError> {
+    let filter = match has_read {
+        Some(true) => " AND read_at IS NOT NULL",
+        Some(false) => " AND read_at IS NULL",
+        None => "",
+    };
+    let count_sql = format!("SELECT COUNT(*) FROM site_messages WHERE user_id = $1{filter}");
+    let count: i64 =
+        on_db!(db, pool => sqlx::query_scalar(&count_sql).bind(user_id).fetch_one(pool).await)
+            .or_internal()?;
+    let sql = format!(
+        "SELECT id, subject, message, date_created, read_at FROM site_messages WHERE user_id = $1{filter} \
+         ORDER BY date_created DESC, id LIMIT $2 OFFSET $3"
+    );
+    let rows: Vec<MessageRow> = on_db!(db, pool => sqlx::query_as(&sql).bind(user_id).bind(limit).bind(offset).fetch_all(pool).await)
+        .or_internal()?;
+    Ok((u64::try_from(count).unwrap_or(0), rows.into_iter().map(MessageRow::model).collect()))
+}
+
+pub async fn get_message(db: &Db, user_id: Uuid, id: Uuid) -> Result<SiteMessage, AppError> {
+    let sql = "SELECT id, subject, message, date_created, read_at FROM site_messages WHERE user_id = $1 AND id = $2";
+    let row: Option<MessageRow> =
+        on_db!(db, pool => sqlx::query_as(sql).bind(user_id).bind(id).fetch_optional(pool).await)
+            .or_internal()?;
+    row.map(MessageRow::model).ok_or(AppError::NotFound)
+}
+
+pub async fn unread(db: &Db, user_id: Uuid) -> Result<u32, AppError> {
+    let sql = "SELECT COUNT(*) FROM site_messages WHERE user_id = $1 AND read_at IS NULL";
+    let n: i64 = on_db!(db, pool => sqlx::query_scalar(sql).bind(user_id).fetch_one(pool).await)
+        .or_internal()?;
+    Ok(u32::try_from(n).unwrap_or(u32::MAX))
+}
+
+pub async fn mark_read(
+    db: &Db,
+    user_id: Uuid,
+    ids: Option<&[Uuid]>,
+    now: Timestamp,
+) -> Result<(), AppError> {
+    match ids {
+        None => {
+            let sql =
+                "UPDATE site_messages SET read_at = $2 WHERE user_id = $1 AND read_at IS NULL";
+            on_db!(db, pool => sqlx::query(sql).bind(user_id).bind(now.millis()).execute(pool).await.map(|r| r.rows_affected()))
+                .or_internal()?;
+        }
+        Some(ids) => {
+            let sql = "UPDATE site_messages SET read_at = $3 WHERE user_id = $1 AND id = $2 AND read_at IS NULL";
+            for id in ids {
+                on_db!(db, pool => sqlx::query(sql).bind(user_id).bind(id).bind(now.millis()).execute(pool).await.map(|r| r.rows_affected()))
+                    .or_internal()?;
+            }
+        }
+    }
+    Ok(())
+}
+
+pub async fn delete_message(db: &Db, user_id: Uuid, id: Uuid) -> Result<(), AppError> {
+    let sql = "DELETE FROM site_messages WHERE user_id = $1 AND id = $2";
+    let n = on_db!(db, pool => sqlx::query(sql).bind(user_id).bind(id).execute(pool).await.map(|r| r.rows_affected()))
+        .or_internal()?;
+    if n == 1 {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// The inbox shows this many messages.
+const INBOX_PAGE: i64 = 200;
+
+#[async_trait::async_trait]
+impl NotificationsPort for Core {
+    async fn available_backends(&self) -> Result<Vec<BackendInfo>, AppError> {
+        Ok(self
+            .delivering_backends()
+            .await?
+            .into_iter()
+            .map(|b| BackendInfo { name: b, name_display: b.label().to_owned() })
+            .collect())
+    }
+
+    async fn subscription(&self, session: &SessionCtx) -> Result<Subscription, AppError> {
+        self.subscription_of(session.user.id).await
+    }
+
+    async fn set_subscription(
+        &self,
+        session: &SessionCtx,
+        backends: Vec<Backend>,
+    ) -> Result<Subscription, AppError> {
+        self.set_subscription_of(session.user.id, backends).await
+    }
+
+    async fn inbox(&self, session: &SessionCtx) -> Result<Vec<SiteMessage>, AppError> {
+        Ok(list_messages(&self.db, session.user.id, None, INBOX_PAGE, 0).await?.1)
+    }
+
+    async fn unread_count(&self, session: &SessionCtx) -> Result<u32, AppError> {
+        unread(&self.db, session.user.id).await
+    }
+
+    async fn mark_read(
+        &self,
+        session: &SessionCtx,
+        ids: Option<Vec<Uuid>>,
+    ) -> Result<(), AppError> {
+        mark_read(&self.db, session.user.id, ids.as_deref(), self.now()).await
+    }
+
+    async fn delete_message(&self, session: &SessionCtx, id: Uuid) -> Result<(), AppError> {
+        delete_message(&self.db, session.user.id, id).await
+    }
+}
