@@ -40,8 +40,10 @@ cargo test --workspace --locked
 log "browser tests"
 work=$(mktemp -d)
 server_pid=
+sink_pid=
 cleanup() {
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
+  [ -n "$sink_pid" ] && kill "$sink_pid" 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -55,6 +57,15 @@ echo "$e2e_password" | "$bin" user create --username e2e-user --email e2e-user@e
 echo "$e2e_password" | "$bin" user create --username e2e-mfa --email e2e-mfa@example.com --name "E2E MFA" --password-stdin
 echo "$e2e_password" | "$bin" user create --username e2e-keys --email e2e-keys@example.com --name "E2E Keys" --password-stdin
 echo "$e2e_password" | "$bin" user create --username e2e-api --email e2e-api@example.com --name "E2E API" --password-stdin
+echo "$e2e_password" | "$bin" user create --username e2e-notify --email e2e-notify@example.com --name "E2E Notify" --password-stdin
+# The mail and SMS sink the notification journey reads codes from.
+"$BP_TEST_PYTHON" server/tests/sinks/sink.py >"$work/sink.out" 2>"$work/sink.log" &
+sink_pid=$!
+for _ in $(seq 1 50); do grep -q '^READY ' "$work/sink.out" 2>/dev/null && break; sleep 0.2; done
+sink_ports=$(sed -n 's/^READY //p' "$work/sink.out")
+[ -n "$sink_ports" ] || { cat "$work/sink.log"; exit 1; }
+export SINK_SMTP_PORT=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["smtp"])' "$sink_ports")
+export SINK_HTTP="http://127.0.0.1:$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["http"])' "$sink_ports")"
 "$bin" serve >"$work/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 50); do
@@ -65,6 +76,7 @@ curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null || { cat "$work/server.log
 (
   cd end2end
   BASE_URL="http://127.0.0.1:$port" E2E_USER=e2e-user E2E_MFA_USER=e2e-mfa E2E_KEYS_USER=e2e-keys E2E_API_USER=e2e-api \
+    E2E_NOTIFY_USER=e2e-notify \
     E2E_PASSWORD="$e2e_password" \
     E2E_ADMIN=e2e-admin E2E_ADMIN_PASSWORD="$e2e_password" npm test
 ) || { echo "--- server log ---"; tail -n 50 "$work/server.log"; exit 1; }

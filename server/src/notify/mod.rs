@@ -24,11 +24,24 @@ pub enum Notice {
     PasswordChanged,
     MfaBound(&'static str),
     MfaRemoved(&'static str),
+    /// An administrator removed every second factor.
+    MfaReset,
     RecoveryCodesRegenerated,
-    RecoveryCodeUsed { left: u32 },
-    SshKeyAdded { name: String, fingerprint: String, generated: bool },
-    AccessKeyCreated { id: Uuid },
-    EmailChanged { old: String, new: String },
+    RecoveryCodeUsed {
+        left: u32,
+    },
+    SshKeyAdded {
+        name: String,
+        fingerprint: String,
+        generated: bool,
+    },
+    AccessKeyCreated {
+        id: Uuid,
+    },
+    EmailChanged {
+        old: String,
+        new: String,
+    },
     PhoneChanged,
     NewSignInAddress,
 }
@@ -39,6 +52,7 @@ impl Notice {
             Notice::PasswordChanged => "Your password was changed".into(),
             Notice::MfaBound(m) => format!("{m} was added to your account"),
             Notice::MfaRemoved(m) => format!("{m} was removed from your account"),
+            Notice::MfaReset => "Your two-step verification was reset".into(),
             Notice::RecoveryCodesRegenerated => "New recovery codes were made".into(),
             Notice::RecoveryCodeUsed { .. } => "A recovery code was used".into(),
             Notice::SshKeyAdded { generated: true, .. } => "An SSH key pair was generated".into(),
@@ -57,6 +71,10 @@ impl Notice {
             }
             Notice::MfaBound(m) => format!("{m} can now be used as your second factor."),
             Notice::MfaRemoved(m) => format!("{m} can no longer be used as your second factor."),
+            Notice::MfaReset => {
+                "An administrator removed your second factors; set one up again from your profile."
+                    .into()
+            }
             Notice::RecoveryCodesRegenerated => {
                 "A new set of recovery codes was made; the earlier codes no longer work.".into()
             }

@@ -72,7 +72,7 @@ pub struct SubscriptionPatch {
 }
 
 /// Chooses the backends; an unknown or unconfigured one is refused.
-#[utoipa::path(patch, path = "/api/v1/notifications/user-msg-subscription/{user_id}/", tag = "Notifications",
+#[utoipa::path(method(patch, put), path = "/api/v1/notifications/user-msg-subscription/{user_id}/", tag = "Notifications",
     params(("user_id" = Uuid, Path)), request_body = SubscriptionPatch,
     responses((status = 200, body = Subscription), (status = 400), (status = 403)))]
 pub async fn write_subscription(

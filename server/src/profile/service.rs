@@ -30,6 +30,7 @@ impl ProfilePort for Core {
         changes: ProfileChanges,
     ) -> Result<Profile, AppError> {
         let mut row = self.session_user(session).await?;
+        let phone_before = row.phone.clone();
         if let Some(name) = changes.name {
             row.name = name.as_str().to_owned();
         }
@@ -58,6 +59,10 @@ impl ProfilePort for Core {
         store::save(&self.db, &row).await?;
         // Signed requests see the account as it is now.
         self.key_cache.clear();
+        if phone_before != row.phone {
+            let client = app::auth::model::ClientInfo::default();
+            self.notify(&row, &client, crate::notify::Notice::PhoneChanged).await;
+        }
         self.profile_of(&row).await
     }
 }

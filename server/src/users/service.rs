@@ -75,9 +75,16 @@ impl Core {
         Ok(())
     }
 
-    /// Removes an account's second factors: it is treated as never bound.
+    /// Removes an account's second factors (the authenticator, its recovery
+    /// codes, the phone's use for SMS): it is treated as never bound.
     pub async fn reset_mfa(&self, user: &UserRow) -> Result<(), AppError> {
         crate::mfa::store::unbind_totp(&self.db, user.id).await?;
+        if user.confirmed_phone().is_some() {
+            store::set_confirmed_phone(&self.db, user.id, None, self.now()).await?;
+        }
+        self.key_cache.clear();
+        let client = app::auth::model::ClientInfo::default();
+        self.notify(user, &client, crate::notify::Notice::MfaReset).await;
         tracing::info!(user = %user.username, "MFA reset by an administrator");
         Ok(())
     }

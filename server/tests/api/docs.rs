@@ -22,6 +22,15 @@ const ROUTES: &[(&str, &[&str])] = &[
     ("/api/v1/users/users/{id}/unblock/", &["patch", "post"]),
     ("/api/v1/users/users/{id}/mfa/reset/", &["patch", "post"]),
     ("/api/v1/audits/login-logs/", &["get"]),
+    ("/api/v1/authentication/mfa/send-code/", &["post"]),
+    ("/api/v1/settings/setting/", &["get", "patch"]),
+    ("/api/v1/notifications/backends/", &["get"]),
+    ("/api/v1/notifications/user-msg-subscription/{user_id}/", &["get", "patch", "put"]),
+    ("/api/v1/notifications/site-messages/", &["get"]),
+    ("/api/v1/notifications/site-messages/unread-total/", &["get"]),
+    ("/api/v1/notifications/site-messages/mark-as-read/", &["patch"]),
+    ("/api/v1/notifications/site-messages/mark-as-read-all/", &["patch"]),
+    ("/api/v1/notifications/site-messages/{id}/", &["get", "delete"]),
 ];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -49,6 +49,26 @@ async fn mail_to_sink(app: &TestApp, admin: &reqwest::Client, sink: &Sink, mfa: 
     assert_eq!(status, 200, "{body}");
 }
 
+/// The sink, a server with `root` (an administrator, signed in as the
+/// returned client) and `ann`, and mail pointed at the sink.
+async fn with_mail(backend: Backend, email_mfa: bool) -> Option<(Sink, TestApp, reqwest::Client)> {
+    let sink = Sink::start()?;
+    let app = TestApp::spawn(backend).await?;
+    app.create_user("root", Role::Admin).await;
+    app.create_user("ann", Role::User).await;
+    let admin = app.signed_in("root").await;
+    mail_to_sink(&app, &admin, &sink, email_mfa).await;
+    Some((sink, app, admin))
+}
+
+/// The code in the last text message the gateway received.
+async fn last_sms_code(sink: &Sink) -> String {
+    let reqs = sink.requests().await;
+    let payload: Value =
+        serde_json::from_str(reqs.last().unwrap()["body"].as_str().unwrap()).unwrap();
+    code_in(payload["text"].as_str().unwrap())
+}
+
 fn code_in(text: &str) -> String {
     text.split(|c: char| !c.is_ascii_digit())
         .find(|w| w.len() == 6)
@@ -130,12 +150,7 @@ async fn settings_api_reads_writes_and_refuses_bad_input(backend: Backend) {
 }
 
 async fn email_codes_sign_in_with_every_rule(backend: Backend) {
-    let Some(sink) = Sink::start() else { return };
-    let Some(app) = TestApp::spawn(backend).await else { return };
-    app.create_user("root", Role::Admin).await;
-    app.create_user("ann", Role::User).await;
-    let admin = app.signed_in("root").await;
-    mail_to_sink(&app, &admin, &sink, true).await;
+    let Some((sink, app, admin)) = with_mail(backend, true).await else { return };
     // Room for the wrong tries below before the MFA lockout (7) steps in.
     let (status, _) =
         patch_settings(&app, &admin, "security", json!({"SECURITY_LOGIN_LIMIT_COUNT": 20})).await;
@@ -246,12 +261,7 @@ async fn email_codes_sign_in_with_every_rule(backend: Backend) {
 }
 
 async fn unknown_names_get_the_same_answer_and_nothing_is_sent(backend: Backend) {
-    let Some(sink) = Sink::start() else { return };
-    let Some(app) = TestApp::spawn(backend).await else { return };
-    app.create_user("root", Role::Admin).await;
-    app.create_user("ann", Role::User).await;
-    let admin = app.signed_in("root").await;
-    mail_to_sink(&app, &admin, &sink, true).await;
+    let Some((sink, app, admin)) = with_mail(backend, true).await else { return };
     let stranger = reqwest::Client::new();
     let url = app.url("/api/v1/authentication/mfa/send-code/");
     let (s1, unknown) =
@@ -340,10 +350,7 @@ async fn a_phone_is_confirmed_before_sms_codes_and_twilio_is_spoken(backend: Bac
     assert_eq!(res.json::<String>().await.unwrap(), "/mfa?next=%2Fprofile");
     let (status, _) = rpc(&app, &pending, "send_mfa_code", &[("kind", "sms")]).await;
     assert_eq!(status, 200);
-    let reqs = sink.requests().await;
-    let payload: Value =
-        serde_json::from_str(reqs.last().unwrap()["body"].as_str().unwrap()).unwrap();
-    let code = code_in(payload["text"].as_str().unwrap());
+    let code = last_sms_code(&sink).await;
     let (status, _) =
         rpc(&app, &pending, "pass_mfa_step", &[("kind", "sms"), ("code", &code)]).await;
     assert_eq!(status, 200);
@@ -400,10 +407,7 @@ async fn a_phone_is_confirmed_before_sms_codes_and_twilio_is_spoken(backend: Bac
     assert_eq!(status, 200);
     let (status, _) = rpc(&app, &ann, "send_mfa_code", &[("kind", "sms")]).await;
     assert_eq!(status, 200);
-    let reqs = sink.requests().await;
-    let payload: Value =
-        serde_json::from_str(reqs.last().unwrap()["body"].as_str().unwrap()).unwrap();
-    let code = code_in(payload["text"].as_str().unwrap());
+    let code = last_sms_code(&sink).await;
     let (status, _) =
         rpc(&app, &ann, "confirm_identity", &[("kind", "sms"), ("secret", &code)]).await;
     assert_eq!(status, 200);
@@ -527,12 +531,7 @@ async fn notices_reach_the_inbox_mail_and_robots(backend: Backend) {
 }
 
 async fn the_outbox_waits_for_a_mail_server_that_is_down(backend: Backend) {
-    let Some(sink) = Sink::start() else { return };
-    let Some(app) = TestApp::spawn(backend).await else { return };
-    app.create_user("root", Role::Admin).await;
-    app.create_user("ann", Role::User).await;
-    let admin = app.signed_in("root").await;
-    mail_to_sink(&app, &admin, &sink, false).await;
+    let Some((sink, app, admin)) = with_mail(backend, false).await else { return };
     sink.smtp(false).await;
     let ann = app.signed_in("ann").await;
     let (status, _) = send(ann.post(app.url("/api/v1/authentication/ssh-key/")).json(&json!({
@@ -573,11 +572,7 @@ async fn the_outbox_waits_for_a_mail_server_that_is_down(backend: Backend) {
 }
 
 async fn two_instances_never_send_the_same_message(backend: Backend) {
-    let Some(sink) = Sink::start() else { return };
-    let Some(app) = TestApp::spawn(backend).await else { return };
-    app.create_user("root", Role::Admin).await;
-    let admin = app.signed_in("root").await;
-    mail_to_sink(&app, &admin, &sink, false).await;
+    let Some((sink, app, admin)) = with_mail(backend, false).await else { return };
     let (second, worker) = app.second_instance().await;
     for i in 0..30 {
         let msg = server::notify::outbox::NewMessage {
