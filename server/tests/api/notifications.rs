@@ -531,7 +531,7 @@ async fn notices_reach_the_inbox_mail_and_robots(backend: Backend) {
 }
 
 async fn the_outbox_waits_for_a_mail_server_that_is_down(backend: Backend) {
-    let Some((sink, app, admin)) = with_mail(backend, false).await else { return };
+    let Some((sink, app, _admin)) = with_mail(backend, false).await else { return };
     sink.smtp(false).await;
     let ann = app.signed_in("ann").await;
     let (status, _) = send(ann.post(app.url("/api/v1/authentication/ssh-key/")).json(&json!({
@@ -572,7 +572,7 @@ async fn the_outbox_waits_for_a_mail_server_that_is_down(backend: Backend) {
 }
 
 async fn two_instances_never_send_the_same_message(backend: Backend) {
-    let Some((sink, app, admin)) = with_mail(backend, false).await else { return };
+    let Some((sink, app, _admin)) = with_mail(backend, false).await else { return };
     let (second, worker) = app.second_instance().await;
     for i in 0..30 {
         let msg = server::notify::outbox::NewMessage {
