@@ -57,6 +57,7 @@ echo "$e2e_password" | "$bin" user create --username e2e-user --email e2e-user@e
 echo "$e2e_password" | "$bin" user create --username e2e-mfa --email e2e-mfa@example.com --name "E2E MFA" --password-stdin
 echo "$e2e_password" | "$bin" user create --username e2e-keys --email e2e-keys@example.com --name "E2E Keys" --password-stdin
 echo "$e2e_password" | "$bin" user create --username e2e-api --email e2e-api@example.com --name "E2E API" --password-stdin
+echo "$e2e_password" | "$bin" user create --username e2e-prefs --email e2e-prefs@example.com --name "E2E Prefs" --password-stdin
 echo "$e2e_password" | "$bin" user create --username e2e-notify --email e2e-notify@example.com --name "E2E Notify" --password-stdin
 # The mail and SMS sink the notification journey reads codes from.
 "$BP_TEST_PYTHON" server/tests/sinks/sink.py >"$work/sink.out" 2>"$work/sink.log" &
@@ -76,7 +77,7 @@ curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null || { cat "$work/server.log
 (
   cd end2end
   BASE_URL="http://127.0.0.1:$port" E2E_USER=e2e-user E2E_MFA_USER=e2e-mfa E2E_KEYS_USER=e2e-keys E2E_API_USER=e2e-api \
-    E2E_NOTIFY_USER=e2e-notify \
+    E2E_NOTIFY_USER=e2e-notify E2E_PREFS_USER=e2e-prefs \
     E2E_PASSWORD="$e2e_password" \
     E2E_ADMIN=e2e-admin E2E_ADMIN_PASSWORD="$e2e_password" npm test
 ) || { echo "--- server log ---"; tail -n 50 "$work/server.log"; exit 1; }

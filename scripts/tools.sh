@@ -88,6 +88,8 @@ ensure_build_tools() {
 ensure_test_tools() {
   command -v chromium >/dev/null || apt_install chromium
   command -v oathtool >/dev/null || apt_install oathtool
+  # 7-Zip opens the AES-256 archives of "Export my data" in a test.
+  command -v 7z >/dev/null || apt_install p7zip-full
   # OpenSSH's server and client: the AuthorizedKeysCommand test logs in for real.
   { [ -x /usr/sbin/sshd ] && command -v ssh >/dev/null; } || apt_install openssh-server openssh-client
   [ -d "$ROOT/end2end/node_modules/playwright-core" ] \

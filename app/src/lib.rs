@@ -11,6 +11,7 @@ pub mod common;
 pub mod mfa;
 pub mod notifications;
 pub mod password;
+pub mod preferences;
 pub mod profile;
 #[cfg(feature = "ssr")]
 pub mod server_ctx;
@@ -66,6 +67,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/profile/ssh-keys") view={Lazy::<SshKeysRoute>::new()} />
                     <Route path=path!("/profile/access-keys") view={Lazy::<AccessKeysRoute>::new()} />
                     <Route path=path!("/profile/messages") view={Lazy::<MessagesRoute>::new()} />
+                    <Route path=path!("/profile/preferences") view={Lazy::<PreferencesRoute>::new()} />
                     <Route path=path!("/admin/notifications") view={Lazy::<NotificationSettingsRoute>::new()} />
                     <Route path=path!("/admin/auth-log") view={Lazy::<AuthLogRoute>::new()} />
                     <Route path=path!("/admin/security") view={Lazy::<SecurityRoute>::new()} />
@@ -119,6 +121,20 @@ impl LazyRoute for AccessKeysRoute {
     fn view(this: Self) -> AnyView {
         let _ = this;
         view! { <access_keys::page::AccessKeysPage /> }.into_any()
+    }
+}
+
+struct PreferencesRoute;
+
+#[lazy_route]
+impl LazyRoute for PreferencesRoute {
+    fn data() -> Self {
+        PreferencesRoute
+    }
+
+    fn view(this: Self) -> AnyView {
+        let _ = this;
+        view! { <preferences::page::PreferencesPage /> }.into_any()
     }
 }
 

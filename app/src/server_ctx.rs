@@ -10,6 +10,7 @@ use crate::common::AppError;
 use crate::mfa::port::MfaPort;
 use crate::notifications::port::NotificationsPort;
 use crate::password::port::PasswordPort;
+use crate::preferences::port::PreferencesPort;
 use crate::profile::port::ProfilePort;
 use crate::settings::port::SettingsPort;
 use crate::ssh_keys::port::SshKeysPort;
@@ -31,6 +32,7 @@ pub struct Services {
     pub ssh_keys: Arc<dyn SshKeysPort>,
     pub access_keys: Arc<dyn AccessKeysPort>,
     pub notifications: Arc<dyn NotificationsPort>,
+    pub preferences: Arc<dyn PreferencesPort>,
 }
 
 pub fn services() -> Result<Services, AppError> {

@@ -186,6 +186,15 @@ pub fn ConfirmDialog(
 /// Hands `text` to the browser as a file download named `file_name`
 /// (no-op on the server). Nothing is fetched: the data travels in the link.
 pub fn download_text(file_name: &str, text: &str) {
+    download_url(file_name, &format!("data:application/octet-stream,{}", encode_query_value(text)));
+}
+
+/// Hands base64-encoded bytes to the browser as a file download.
+pub fn download_base64(file_name: &str, mime: &str, base64: &str) {
+    download_url(file_name, &format!("data:{mime};base64,{base64}"));
+}
+
+fn download_url(file_name: &str, href: &str) {
     #[cfg(feature = "hydrate")]
     {
         use wasm_bindgen::JsCast;
@@ -198,8 +207,7 @@ pub fn download_text(file_name: &str, text: &str) {
         let Ok(link) = document.create_element("a") else {
             return;
         };
-        let href = format!("data:application/octet-stream,{}", encode_query_value(text));
-        let _ = link.set_attribute("href", &href);
+        let _ = link.set_attribute("href", href);
         let _ = link.set_attribute("download", file_name);
         let _ = link.set_attribute("hidden", "");
         let _ = body.append_child(&link);
@@ -209,7 +217,7 @@ pub fn download_text(file_name: &str, text: &str) {
         link.remove();
     }
     #[cfg(not(feature = "hydrate"))]
-    let _ = (file_name, text);
+    let _ = (file_name, href);
 }
 
 /// Keeps Tab and Shift+Tab inside a modal dialog (attach it to the dialog's

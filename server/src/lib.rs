@@ -18,6 +18,7 @@ pub mod http;
 pub mod mfa;
 pub mod notify;
 pub mod password;
+pub mod preferences;
 pub mod profile;
 pub mod settings;
 pub mod ssh_keys;

@@ -24,6 +24,7 @@ pub fn routes() -> Router<AppState> {
     let router = crate::profile::api::routes(router);
     let router = crate::notify::rest::routes(router);
     let router = crate::settings::rest::routes(router);
+    let router = crate::preferences::rest::routes(router);
     let router = crate::ssh_keys::rest::routes(router);
     crate::users::api::routes(router)
 }

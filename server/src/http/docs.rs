@@ -4,7 +4,9 @@
 //! from elsewhere.
 
 use super::AppState;
-use crate::{access_keys, audit, auth, notify, password, profile, settings, ssh_keys, users};
+use crate::{
+    access_keys, audit, auth, notify, password, preferences, profile, settings, ssh_keys, users,
+};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -27,6 +29,7 @@ use utoipa::{Modify, OpenApi};
         users::api::list, users::api::create, users::api::read, users::api::edit, users::api::unblock, users::api::reset_mfa,
         audit::list,
         settings::rest::read, settings::rest::write,
+        preferences::rest::read, preferences::rest::write, preferences::rest::reset,
         notify::rest::backends, notify::rest::read_subscription, notify::rest::write_subscription,
         notify::rest::list, notify::rest::unread_total, notify::rest::mark_as_read, notify::rest::mark_all_read,
         notify::rest::read_one, notify::rest::remove,

@@ -67,6 +67,7 @@ impl AppState {
             ssh_keys: self.core.clone(),
             access_keys: self.core.clone(),
             notifications: self.core.clone(),
+            preferences: self.core.clone(),
         }
     }
 }

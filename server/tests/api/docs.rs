@@ -31,6 +31,7 @@ const ROUTES: &[(&str, &[&str])] = &[
     ("/api/v1/notifications/site-messages/mark-as-read/", &["patch"]),
     ("/api/v1/notifications/site-messages/mark-as-read-all/", &["patch"]),
     ("/api/v1/notifications/site-messages/{id}/", &["get", "delete"]),
+    ("/api/v1/users/preference/", &["get", "patch", "delete"]),
 ];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

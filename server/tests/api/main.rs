@@ -16,6 +16,7 @@ mod mfa;
 mod notifications;
 mod pages;
 mod password;
+mod preferences;
 mod profile;
 mod session;
 mod setup;
