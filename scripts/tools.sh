@@ -92,7 +92,7 @@ ensure_test_tools() {
   command -v 7z >/dev/null || apt_install p7zip-full
   # OpenSSH's server and client: the AuthorizedKeysCommand test logs in for real.
   { [ -x /usr/sbin/sshd ] && command -v ssh >/dev/null; } || apt_install openssh-server openssh-client
-  [ -d "$ROOT/end2end/node_modules/playwright-core" ] \
+  { [ -d "$ROOT/end2end/node_modules/playwright-core" ] && [ -d "$ROOT/end2end/node_modules/axe-core" ]; } \
     || { log "installing the browser-test packages"; (cd "$ROOT/end2end" && npm ci --no-audit --no-fund --loglevel=error); }
   ensure_test_venv
 }

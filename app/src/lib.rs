@@ -18,6 +18,7 @@ pub mod server_ctx;
 pub mod settings;
 pub mod shell;
 pub mod ssh_keys;
+pub mod theme;
 pub mod ui;
 pub mod users;
 
@@ -30,7 +31,7 @@ use leptos_router::{lazy_route, path, Lazy, LazyRoute};
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang="en" data-theme=theme::requested()>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />

@@ -159,6 +159,8 @@ const CONFLICT: &[(&str, &str)] =
 pub const DEFS: &[Def] = &[
     Def { category: Category::Lina, group: "basic", name: "lang", kind: Kind::Choice(&[("en", "English"), ("zh-hans", "简体中文")]),
         default: DefaultValue::Str("en"), label: "Language", help: "The language of pages and emails. Pages are in English for now; the Chinese translation is on its way." },
+    Def { category: Category::Lina, group: "basic", name: "theme", kind: Kind::Choice(&[("system", "Follow the system"), ("light", "Light"), ("dark", "Dark")]),
+        default: DefaultValue::Str("system"), label: "Theme", help: "Light, dark, or what your system uses. Also in the header." },
     Def { category: Category::Luna, group: "basic", name: "is_async_asset_tree", kind: Kind::Bool,
         default: DefaultValue::Bool(true), label: "Load the asset tree as it opens", help: "Faster with many assets; off loads the whole tree at once." },
     Def { category: Category::Luna, group: "basic", name: "connect_default_open_method", kind: Kind::Choice(&[("current", "In the current tab"), ("new", "In a new tab")]),

@@ -115,6 +115,11 @@ fn Section(category: Category, group: &'static str, values: Value) -> impl IntoV
     let confirming = RwSignal::new(false);
     // What the server says after a save or a reset becomes what is shown.
     let apply = move |answer: &Value| {
+        if category == Category::Lina {
+            if let Some(theme) = answer["basic"]["theme"].as_str() {
+                crate::theme::apply(theme);
+            }
+        }
         fields.with_value(|fs| {
             for f in fs {
                 if let Some(v) = answer.get(group).and_then(|g| g.get(f.def.name)) {

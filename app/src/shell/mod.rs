@@ -73,6 +73,7 @@ pub fn Shell() -> impl IntoView {
                         }
                     })}
                 </Transition>
+                <crate::theme::ThemeSelect />
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {
                         match user.await {

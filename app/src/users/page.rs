@@ -139,7 +139,7 @@ pub fn UsersPage() -> impl IntoView {
                                                         <button class="btn btn-small" on:click=move |_| { unblock.dispatch(UnblockUser { id }); }
                                                             aria-label=format!("Unblock {}", u.username)>"Unblock"</button>
                                                         <button class="btn btn-small" on:click=move |_| to_reset.set(Some(reset_user.clone()))
-                                                            aria-label=format!("Reset two-step verification of {}", u.username)>"Reset MFA"</button>
+                                                            aria-label=format!("Reset MFA of {} (remove every second factor)", u.username)>"Reset MFA"</button>
                                                     </td>
                                                 </tr>
                                             }

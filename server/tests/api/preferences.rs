@@ -27,7 +27,10 @@ async fn preferences_keep_their_shape_rules_and_defaults(backend: Backend) {
         json!({"basic": {"file_name_conflict_resolution": "replace", "terminal_theme_name": "Default"}})
     );
     let (_, lina) = send(client.get(url("lina"))).await;
-    assert_eq!(lina, json!({"basic": {"lang": "en"}, "file": {"has_secret_key": false}}));
+    assert_eq!(
+        lina,
+        json!({"basic": {"lang": "en", "theme": "system"}, "file": {"has_secret_key": false}})
+    );
     assert_eq!(send(client.get(url("nope"))).await.0, 400);
     assert_eq!(send(client.get(app.url("/api/v1/users/preference/"))).await.0, 400);
 
