@@ -346,7 +346,7 @@ fn FileSection(values: Value) -> impl IntoView {
             </p>
             <form class="form-grid" on:submit=on_submit novalidate>
                 <TextField id="pref-secret-key" label="New file encryption password" name="secret_key" kind="password" node_ref=key
-                    autocomplete="new-password" help="8 to 1024 characters. It protects the archives you export; it is stored encrypted and never shown."
+                    autocomplete="new-password" help="8 to 1024 characters; a long passphrase is best, as ZIP encryption derives its key quickly. It protects the archives you export; it is stored encrypted and never shown."
                     error=error("secret_key") />
                 <TextField id="pref-secret-key-again" label="The same password again" name="secret_key_again" kind="password" node_ref=again
                     autocomplete="new-password" error=error("secret_key_again") />
