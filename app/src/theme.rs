@@ -35,6 +35,23 @@ pub fn requested() -> Option<&'static str> {
     }
 }
 
+/// Whether this browser has made a choice (`system` included).
+pub fn chosen_here() -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.dyn_into::<web_sys::HtmlDocument>().ok())
+            .and_then(|d| d.cookie().ok())
+            .is_some_and(|c| c.split(';').any(|p| p.trim().starts_with("bp_theme=")))
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        false
+    }
+}
+
 /// The theme in `document.cookie` (browser side).
 pub fn current_cookie() -> Option<&'static str> {
     #[cfg(feature = "hydrate")]
@@ -67,12 +84,8 @@ pub fn apply(theme: &str) {
             }
         }
         if let Ok(html) = doc.dyn_into::<web_sys::HtmlDocument>() {
-            let value = match theme {
-                "light" | "dark" => {
-                    format!("{COOKIE}={theme}; Path=/; Max-Age=31536000; SameSite=Lax")
-                }
-                _ => format!("{COOKIE}=; Path=/; Max-Age=0; SameSite=Lax"),
-            };
+            let theme = if matches!(theme, "light" | "dark") { theme } else { "system" };
+            let value = format!("{COOKIE}={theme}; Path=/; Max-Age=31536000; SameSite=Lax");
             let _ = html.set_cookie(&value);
         }
         if let Some(select) = web_sys_select() {
@@ -90,17 +103,15 @@ pub fn ThemeSelect() -> impl IntoView {
     let save = ServerAction::<crate::preferences::api::SavePreferences>::new();
     // A browser without the cookie takes the person's stored choice.
     Effect::new(move |_| {
-        if current_cookie().is_none() {
+        if !chosen_here() {
             leptos::task::spawn_local(async move {
                 if let Ok(prefs) = crate::preferences::api::get_preferences(
                     crate::preferences::model::Category::Lina,
                 )
                 .await
                 {
-                    if let Some(theme) = prefs["basic"]["theme"].as_str().filter(|t| *t != "system")
-                    {
-                        apply(theme);
-                    }
+                    // Once fetched, the cookie holds it (even "system").
+                    apply(prefs["basic"]["theme"].as_str().unwrap_or("system"));
                 }
             });
         }

@@ -92,6 +92,10 @@ describe('email and SMS codes, notices and the inbox', { timeout: 240_000 }, () 
     await adminPage.locator('#set-mfa-email').check();
     await adminPage.locator('#set-sms-enabled').check();
     await adminPage.locator('#set-sms-url').fill(`${sinkHttp}/gateway/send`);
+    await adminPage.locator('#set-sms-test-to').fill('+1 415 555 0199');
+    await adminPage.getByRole('button', { name: 'Send test SMS via the gateway' }).click();
+    await adminPage.locator('[data-testid="sms-test-result"] .banner').filter({ hasText: /Sent a test code to \+14155550199/ }).waitFor();
+    assert.equal((await waitForSms(1)).phone, '+14155550199');
     await adminPage.getByRole('button', { name: 'Save', exact: true }).click();
     await adminPage.locator('.banner').filter({ hasText: 'Saved.' }).waitFor();
     assert.deepEqual(browserErrors(adminPage), []);
@@ -118,7 +122,7 @@ describe('email and SMS codes, notices and the inbox', { timeout: 240_000 }, () 
     await page.locator('#sms-phone').fill('+1 415 555 0100');
     // The sign-in just proved the email code, so no confirmation is asked yet.
     await page.getByTestId('send-code').click();
-    const sms = await waitForSms(1);
+    const sms = await waitForSms(2);
     assert.equal(sms.phone, '+14155550100');
     await page.locator('#sms-code').fill(sms.code);
     await page.getByRole('button', { name: 'Use this number' }).click();
@@ -134,7 +138,7 @@ describe('email and SMS codes, notices and the inbox', { timeout: 240_000 }, () 
     await page.getByLabel('SMS code', { exact: true }).check();
     await page.getByTestId('send-code').click();
     await page.locator('.send-code [role="status"]').filter({ hasText: /Code sent to \*\*\* 0100/ }).waitFor();
-    const sms = await waitForSms(2);
+    const sms = await waitForSms(3);
     await page.locator('#mfa-code').fill(sms.code);
     await page.getByRole('button', { name: 'Verify', exact: true }).click();
     await waitForPage(page, '/profile');

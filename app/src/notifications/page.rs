@@ -43,7 +43,14 @@ fn SubscriptionCard() -> impl IntoView {
 
 #[component]
 fn SubscriptionForm(offered: Vec<BackendInfo>, subscription: Subscription) -> impl IntoView {
-    let chosen = RwSignal::new(subscription.receive_backends);
+    // A backend an administrator has since turned off is not offered, nor kept.
+    let chosen = RwSignal::new(
+        subscription
+            .receive_backends
+            .into_iter()
+            .filter(|b| offered.iter().any(|o| o.name == *b))
+            .collect::<Vec<_>>(),
+    );
     let save = ServerAction::<SetSubscription>::new();
     let toggle = move |b: Backend, on: bool| {
         chosen.update(|list| {

@@ -167,9 +167,12 @@ fn NotifyForm(
             to: input_value(&mail_test_to),
         });
     };
-    let on_test_sms = move |_| {
+    // Each provider has its own test, whichever is chosen above.
+    let on_test_sms = move |backend: &'static str| {
+        let mut sms = read_sms();
+        sms.backend = backend.to_owned();
         test_sms.dispatch(TestSms {
-            sms: read_sms(),
+            sms,
             secrets: read_secrets(),
             phone: input_value(&sms_test_to),
         });
@@ -308,8 +311,11 @@ fn NotifyForm(
             <div class="test-row">
                 <TextField id="set-sms-test-to" label="Send a test SMS to" name="test_phone" kind="tel" node_ref=sms_test_to
                     error=Signal::derive(move || test_sms.value().get().and_then(|r| r.err()).and_then(|e| e.field("test_phone"))) />
-                <button type="button" class="btn" disabled=move || test_sms.pending().get() on:click=on_test_sms>
-                    {move || if test_sms.pending().get() { "Sending…" } else { "Send test SMS" }}
+                <button type="button" class="btn" disabled=move || test_sms.pending().get() on:click=move |_| on_test_sms("custom")>
+                    "Send test SMS via the gateway"
+                </button>
+                <button type="button" class="btn" disabled=move || test_sms.pending().get() on:click=move |_| on_test_sms("twilio")>
+                    "Send test SMS via Twilio"
                 </button>
             </div>
             <div data-testid="sms-test-result">{move || test_result(test_sms.value().get(), "test_phone")}</div>

@@ -267,7 +267,9 @@ impl MfaMethod for EmailCode {
     }
 
     async fn verify(&self, core: &Core, user: &UserRow, response: &str) -> Result<bool, AppError> {
-        Ok(check(core, user.id, Purpose::Email, response).await?.is_some())
+        // The code must have gone to the address the account has now.
+        let sent_to = check(core, user.id, Purpose::Email, response).await?;
+        Ok(sent_to.is_some_and(|t| t == user.email))
     }
 }
 

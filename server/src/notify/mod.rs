@@ -107,9 +107,22 @@ impl Notice {
             username = user.username,
             when = at.display_short(),
             ip = client.ip.as_deref().unwrap_or("unknown"),
-            agent = client.user_agent.as_deref().unwrap_or("unknown"),
+            agent = client.user_agent.as_deref().map(plain).unwrap_or_else(|| "unknown".into()),
         )
     }
+}
+
+/// Text a client chose (its user agent) made safe to quote in a message:
+/// one short line, without the characters chat robots read as links or
+/// markup, so a notice cannot be turned into a convincing fake.
+fn plain(text: &str) -> String {
+    text.chars()
+        .filter(|c| {
+            !c.is_control()
+                && !matches!(c, '<' | '>' | '|' | '*' | '_' | '`' | '[' | ']' | '(' | ')')
+        })
+        .take(160)
+        .collect()
 }
 
 async fn stored_backends(db: &Db, user_id: Uuid) -> Result<Option<Vec<Backend>>, AppError> {
@@ -250,6 +263,21 @@ async fn insert_site_message(
         .execute(pool).await.map(|r| r.rows_affected()))
     .or_internal()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain;
+
+    #[test]
+    fn quoted_client_text_loses_markup_and_length() {
+        assert_eq!(
+            plain("Mozilla <https://evil.example|Reset here> *now*"),
+            "Mozilla https://evil.exampleReset here now"
+        );
+        assert_eq!(plain(&"x".repeat(500)).len(), 160);
+        assert_eq!(plain("a\nb\rc"), "abc");
+    }
 }
 
 #[derive(sqlx::FromRow)]
