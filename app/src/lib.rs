@@ -15,6 +15,7 @@ pub mod preferences;
 pub mod profile;
 #[cfg(feature = "ssr")]
 pub mod server_ctx;
+pub mod sessions;
 pub mod settings;
 pub mod shell;
 pub mod ssh_keys;
@@ -69,6 +70,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/profile/access-keys") view={Lazy::<AccessKeysRoute>::new()} />
                     <Route path=path!("/profile/messages") view={Lazy::<MessagesRoute>::new()} />
                     <Route path=path!("/profile/preferences") view={Lazy::<PreferencesRoute>::new()} />
+                    <Route path=path!("/profile/sessions") view={Lazy::<SessionsRoute>::new()} />
                     <Route path=path!("/admin/notifications") view={Lazy::<NotificationSettingsRoute>::new()} />
                     <Route path=path!("/admin/auth-log") view={Lazy::<AuthLogRoute>::new()} />
                     <Route path=path!("/admin/security") view={Lazy::<SecurityRoute>::new()} />
@@ -122,6 +124,20 @@ impl LazyRoute for AccessKeysRoute {
     fn view(this: Self) -> AnyView {
         let _ = this;
         view! { <access_keys::page::AccessKeysPage /> }.into_any()
+    }
+}
+
+struct SessionsRoute;
+
+#[lazy_route]
+impl LazyRoute for SessionsRoute {
+    fn data() -> Self {
+        SessionsRoute
+    }
+
+    fn view(this: Self) -> AnyView {
+        let _ = this;
+        view! { <sessions::page::SessionsPage /> }.into_any()
     }
 }
 

@@ -12,6 +12,7 @@ use crate::notifications::port::NotificationsPort;
 use crate::password::port::PasswordPort;
 use crate::preferences::port::PreferencesPort;
 use crate::profile::port::ProfilePort;
+use crate::sessions::port::SessionsPort;
 use crate::settings::port::SettingsPort;
 use crate::ssh_keys::port::SshKeysPort;
 use crate::users::port::UsersPort;
@@ -33,6 +34,7 @@ pub struct Services {
     pub access_keys: Arc<dyn AccessKeysPort>,
     pub notifications: Arc<dyn NotificationsPort>,
     pub preferences: Arc<dyn PreferencesPort>,
+    pub sessions: Arc<dyn SessionsPort>,
 }
 
 pub fn services() -> Result<Services, AppError> {

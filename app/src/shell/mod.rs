@@ -89,6 +89,7 @@ pub fn Shell() -> impl IntoView {
                     <li><A href="/profile/password">"Password"</A></li>
                     <li><A href="/profile/ssh-keys">"SSH keys"</A></li>
                     <li><A href="/profile/access-keys">"API access keys"</A></li>
+                    <li><A href="/profile/sessions">"Sessions"</A></li>
                     <li><A href="/profile/messages">"Messages"</A></li>
                     <li><A href="/profile/preferences">"Preferences"</A></li>
                 </ul>

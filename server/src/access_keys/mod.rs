@@ -274,9 +274,13 @@ impl Core {
         if let Some(active) = toggled {
             let what = if active { "enabled" } else { "disabled" };
             self.log_credential_change(channel, client, &user, "access_key", what).await?;
+            self.notify(&user, client, crate::notify::Notice::AccessKeyChanged { id, what }).await;
         } else if patch.ip_group.is_some() {
             self.log_credential_change(channel, client, &user, "access_key", "allowlist_changed")
                 .await?;
+            let notice =
+                crate::notify::Notice::AccessKeyChanged { id, what: "given a new IP allowlist" };
+            self.notify(&user, client, notice).await;
         }
         Ok(row.record(self.key_usage.pending(id)))
     }
@@ -295,6 +299,8 @@ impl Core {
             .or_internal()?;
         self.key_cache.clear();
         self.log_credential_change(channel, client, &user, "access_key", "deleted").await?;
+        self.notify(&user, client, crate::notify::Notice::AccessKeyChanged { id, what: "deleted" })
+            .await;
         tracing::info!(user = %user.username, key = %id, "access key deleted");
         Ok(())
     }

@@ -5,6 +5,7 @@ pub mod csrf;
 pub mod events;
 pub mod extract;
 pub mod lockout;
+pub mod own_sessions;
 pub mod rest;
 pub mod service;
 pub mod session;

@@ -59,12 +59,11 @@ pub async fn set_confirmed(
     Ok(())
 }
 
-/// Revokes every API token of a user, except `keep` when given.
-pub async fn revoke_for_user(db: &Db, user_id: Uuid, keep: Option<Uuid>) -> Result<(), AppError> {
+/// Revokes every API token of a user, except `keep` when given; how many.
+pub async fn revoke_for_user(db: &Db, user_id: Uuid, keep: Option<Uuid>) -> Result<u64, AppError> {
     let sql = "DELETE FROM api_tokens WHERE user_id = $1 AND id <> $2";
     // The nil id matches no token: with no `keep`, every token goes.
     let keep = keep.unwrap_or(Uuid::nil());
     on_db!(db, pool => sqlx::query(sql).bind(user_id).bind(keep).execute(pool).await.map(|r| r.rows_affected()))
-        .or_internal()?;
-    Ok(())
+        .or_internal()
 }

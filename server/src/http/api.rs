@@ -18,6 +18,7 @@ pub fn route_both(
 pub fn routes() -> Router<AppState> {
     let router = Router::new();
     let router = crate::auth::rest::routes(router);
+    let router = crate::auth::own_sessions::routes(router);
     let router = crate::access_keys::rest::routes(router);
     let router = crate::audit::routes(router);
     let router = crate::password::rest::routes(router);

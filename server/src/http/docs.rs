@@ -23,6 +23,7 @@ use utoipa::{Modify, OpenApi};
     paths(
         auth::rest::sign_in, auth::rest::challenge, auth::rest::verify,
         auth::rest::confirm_options, auth::rest::confirm, auth::rest::send_code,
+        auth::own_sessions::list, auth::own_sessions::end_one, auth::own_sessions::end_others,
         profile::api::read, profile::api::update, password::rest::change,
         ssh_keys::rest::list, ssh_keys::rest::create, ssh_keys::rest::read, ssh_keys::rest::edit, ssh_keys::rest::remove,
         access_keys::rest::list, access_keys::rest::create, access_keys::rest::read, access_keys::rest::edit, access_keys::rest::remove,

@@ -68,6 +68,7 @@ impl AppState {
             access_keys: self.core.clone(),
             notifications: self.core.clone(),
             preferences: self.core.clone(),
+            sessions: self.core.clone(),
         }
     }
 }

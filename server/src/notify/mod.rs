@@ -38,6 +38,16 @@ pub enum Notice {
     AccessKeyCreated {
         id: Uuid,
     },
+    /// An SSH key enabled, disabled or deleted (`what` says which).
+    SshKeyChanged {
+        name: String,
+        what: &'static str,
+    },
+    /// An access key enabled, disabled, re-scoped or deleted.
+    AccessKeyChanged {
+        id: Uuid,
+        what: &'static str,
+    },
     EmailChanged {
         old: String,
         new: String,
@@ -58,6 +68,8 @@ impl Notice {
             Notice::SshKeyAdded { generated: true, .. } => "An SSH key pair was generated".into(),
             Notice::SshKeyAdded { .. } => "An SSH key was added".into(),
             Notice::AccessKeyCreated { .. } => "An API access key was created".into(),
+            Notice::SshKeyChanged { what, .. } => format!("An SSH key was {what}"),
+            Notice::AccessKeyChanged { what, .. } => format!("An API access key was {what}"),
             Notice::EmailChanged { .. } => "Your email address was changed".into(),
             Notice::PhoneChanged => "Your phone number was changed".into(),
             Notice::NewSignInAddress => "Sign-in from a new address".into(),
@@ -87,6 +99,8 @@ impl Notice {
             Notice::AccessKeyCreated { id } => {
                 format!("Access key {id} can now call the API as you.")
             }
+            Notice::SshKeyChanged { name, what } => format!("SSH key \"{name}\" was {what}."),
+            Notice::AccessKeyChanged { id, what } => format!("Access key {id} was {what}."),
             Notice::EmailChanged { old, new } => {
                 format!("The email address of your account changed from {old} to {new}.")
             }

@@ -116,6 +116,8 @@ impl Core {
         if let Some(active) = toggled {
             let what = if active { "enabled" } else { "disabled" };
             self.log_credential_change(channel, client, &user, "ssh_key", what).await?;
+            let notice = crate::notify::Notice::SshKeyChanged { name: row.name.clone(), what };
+            self.notify(&user, client, notice).await;
         }
         Ok(row.record())
     }
@@ -128,10 +130,13 @@ impl Core {
         id: Uuid,
     ) -> Result<(), AppError> {
         let user = self.signed_in_user(session).await?;
+        let row = store::find(&self.db, user.id, id).await?.ok_or(AppError::NotFound)?;
         if !store::delete(&self.db, user.id, id).await? {
             return Err(AppError::NotFound);
         }
         self.log_credential_change(channel, client, &user, "ssh_key", "deleted").await?;
+        let notice = crate::notify::Notice::SshKeyChanged { name: row.name, what: "deleted" };
+        self.notify(&user, client, notice).await;
         tracing::info!(user = %user.username, key = %id, "SSH key deleted");
         Ok(())
     }

@@ -32,6 +32,8 @@ const ROUTES: &[(&str, &[&str])] = &[
     ("/api/v1/notifications/site-messages/mark-as-read-all/", &["patch"]),
     ("/api/v1/notifications/site-messages/{id}/", &["get", "delete"]),
     ("/api/v1/users/preference/", &["get", "patch", "delete"]),
+    ("/api/v1/authentication/sessions/", &["get", "delete"]),
+    ("/api/v1/authentication/sessions/{id}/", &["delete"]),
 ];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

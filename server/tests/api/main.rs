@@ -14,6 +14,7 @@ mod docs;
 mod health;
 mod mfa;
 mod notifications;
+mod own_sessions;
 mod pages;
 mod password;
 mod preferences;
