@@ -40,7 +40,8 @@ pub fn SessionsPage() -> impl IntoView {
                     {move || Suspend::new(async move {
                         match sessions.await {
                             Ok(list) => view! {
-                                <div class="table-wrap">
+                                // Focusable, so the keyboard can scroll a wide table.
+                                <div class="table-wrap" tabindex="0" role="region" aria-label="Your sessions">
                                     <table class="table" data-testid="sessions">
                                         <thead><tr>
                                             <th scope="col">"Kind"</th><th scope="col">"From"</th><th scope="col">"Browser or client"</th>
