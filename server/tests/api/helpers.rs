@@ -217,6 +217,20 @@ pub fn set_cookies(res: &reqwest::Response) -> Vec<String> {
         .collect()
 }
 
+/// Calls a server function with a form body; its status and JSON answer
+/// (the text itself when it is not JSON).
+pub async fn rpc(
+    app: &TestApp,
+    client: &reqwest::Client,
+    name: &str,
+    form: &[(&str, &str)],
+) -> (u16, serde_json::Value) {
+    let res = client.post(app.url(&format!("/rpc/{name}"))).form(form).send().await.expect("rpc");
+    let status = res.status().as_u16();
+    let text = res.text().await.expect("rpc body");
+    (status, serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)))
+}
+
 /// Sends a request; its status and JSON body (`Null` when there is none).
 pub async fn send(req: reqwest::RequestBuilder) -> (u16, serde_json::Value) {
     let res = req.send().await.expect("request");

@@ -2,7 +2,7 @@
 //! from an independent implementation (Debian's `oathtool`), the MFA step,
 //! replays, recovery codes, lockout, re-authentication and the API sign-in.
 
-use crate::helpers::{Backend, TestApp, PASSWORD};
+use crate::helpers::{rpc, Backend, TestApp, PASSWORD};
 use crate::on_both_backends;
 use app::auth::Role;
 use serde_json::{json, Value};
@@ -25,18 +25,6 @@ fn oathtool(app: &TestApp, secret: &str) -> String {
         .expect("oathtool is installed (scripts/test.sh installs it)");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap().trim().to_owned()
-}
-
-async fn rpc(
-    app: &TestApp,
-    client: &reqwest::Client,
-    name: &str,
-    form: &[(&str, &str)],
-) -> (u16, Value) {
-    let res = client.post(app.url(&format!("/rpc/{name}"))).form(form).send().await.unwrap();
-    let status = res.status().as_u16();
-    let text = res.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
 }
 
 /// Binds an authenticator for the signed-in `client`; returns the secret and the recovery codes.

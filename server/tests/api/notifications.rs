@@ -1,7 +1,7 @@
 //! Email and SMS codes, the settings API, subscriptions, the inbox and the
 //! outbox, against a real SMTP server and a real HTTP sink (tests/sinks).
 
-use crate::helpers::{send, Backend, Sink, TestApp, PASSWORD};
+use crate::helpers::{rpc, send, Backend, Sink, TestApp, PASSWORD};
 use crate::on_both_backends;
 use app::auth::Role;
 use serde_json::{json, Value};
@@ -15,18 +15,6 @@ on_both_backends!(
     the_outbox_waits_for_a_mail_server_that_is_down,
     two_instances_never_send_the_same_message,
 );
-
-async fn rpc(
-    app: &TestApp,
-    client: &reqwest::Client,
-    name: &str,
-    form: &[(&str, &str)],
-) -> (u16, Value) {
-    let res = client.post(app.url(&format!("/rpc/{name}"))).form(form).send().await.unwrap();
-    let status = res.status().as_u16();
-    let text = res.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
-}
 
 async fn patch_settings(
     app: &TestApp,
