@@ -83,9 +83,33 @@ pub fn backoff_secs(attempts: i32) -> i64 {
     (5_i64 << exp).min(1800)
 }
 
-/// Delivers due messages until stopped.
+/// Delivered messages are kept this long (for support questions), then removed.
+pub const KEEP_SENT_SECS: i64 = 7 * 24 * 3600;
+/// Messages given up are kept this long (their `last_error` says why).
+pub const KEEP_FAILED_SECS: i64 = 30 * 24 * 3600;
+
+/// Removes old delivered and given-up messages; how many.
+pub async fn purge(db: &Db, now: Timestamp) -> Result<u64, AppError> {
+    let sql = "DELETE FROM outbox WHERE sent_at < $1 OR failed_at < $2";
+    on_db!(db, pool => sqlx::query(sql)
+        .bind(now.millis() - KEEP_SENT_SECS * 1000)
+        .bind(now.millis() - KEEP_FAILED_SECS * 1000)
+        .execute(pool).await.map(|r| r.rows_affected()))
+    .or_internal()
+}
+
+/// Delivers due messages until stopped, and tidies up about once an hour.
 pub async fn run(core: Arc<Core>) {
+    let mut last_purge: Option<std::time::Instant> = None;
     loop {
+        if last_purge.is_none_or(|t| t.elapsed() >= std::time::Duration::from_secs(3600)) {
+            last_purge = Some(std::time::Instant::now());
+            match purge(&core.db, core.now()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(removed = n, "old outbox messages removed"),
+                Err(e) => tracing::warn!(error = %e, "outbox clean-up failed; retrying later"),
+            }
+        }
         match deliver_due(&core).await {
             Ok(n) if n > 0 => continue,
             Ok(_) => {}

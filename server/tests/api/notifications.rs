@@ -581,6 +581,10 @@ async fn two_instances_never_send_the_same_message(backend: Backend) {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    // A week later the delivered rows are tidied away, not before.
+    assert_eq!(server::notify::outbox::purge(&app.core.db, app.core.now()).await.unwrap(), 0);
+    app.clock.advance_secs(server::notify::outbox::KEEP_SENT_SECS + 1);
+    assert_eq!(server::notify::outbox::purge(&app.core.db, app.core.now()).await.unwrap(), 30);
     let mut subjects: Vec<String> =
         sink.mails().await.iter().map(|m| m["subject"].as_str().unwrap().to_owned()).collect();
     assert_eq!(subjects.len(), 30, "each message exactly once");
