@@ -117,6 +117,25 @@ impl Core {
         self.mfa.iter().find(|m| m.kind() == kind).map(AsRef::as_ref)
     }
 
+    /// Whether an administrator offers `kind` on this server.
+    pub async fn mfa_offered(&self, kind: MfaKind) -> Result<bool, AppError> {
+        match self.method(kind) {
+            Some(m) => m.available(self).await,
+            None => Ok(false),
+        }
+    }
+
+    /// The method of `kind` when it is offered and `user` has it set up.
+    async fn active_method(
+        &self,
+        user: &UserRow,
+        kind: MfaKind,
+    ) -> Result<Option<&dyn MfaMethod>, AppError> {
+        let Some(m) = self.method(kind) else { return Ok(None) };
+        let state = store::factor_state(&self.db, user.id).await?;
+        Ok((m.available(self).await? && m.active_for(self, user, &state).await?).then_some(m))
+    }
+
     /// The factors this user can use now.
     pub async fn active_mfa(&self, user: &UserRow) -> Result<Vec<MfaKind>, AppError> {
         let state = store::factor_state(&self.db, user.id).await?;
@@ -150,12 +169,9 @@ impl Core {
         {
             return Err(lockout::blocked(until));
         }
-        let state = store::factor_state(&self.db, user.id).await?;
-        match self.method(kind) {
-            Some(m) if m.available(self).await? && m.active_for(self, user, &state).await? => {
-                m.send_challenge(self, user).await
-            }
-            _ => Err(AppError::invalid(
+        match self.active_method(user, kind).await? {
+            Some(m) => m.send_challenge(self, user).await,
+            None => Err(AppError::invalid(
                 "type",
                 format!("{} is not set up for this account.", kind.label()),
             )),
@@ -221,10 +237,9 @@ impl Core {
             events::record(&self.db, event(false, "blocked"), client, now).await?;
             return Err(lockout::blocked(until));
         }
-        let state = store::factor_state(&self.db, user.id).await?;
-        let method = match self.method(kind) {
-            Some(m) if m.available(self).await? && m.active_for(self, user, &state).await? => m,
-            _ => {
+        let method = match self.active_method(user, kind).await? {
+            Some(m) => m,
+            None => {
                 events::record(&self.db, event(false, "not_active"), client, now).await?;
                 return Err(AppError::invalid(
                     "code",

@@ -140,16 +140,13 @@ impl Core {
 impl MfaPort for Core {
     async fn mfa_status(&self, session: &SessionCtx) -> Result<MfaStatus, AppError> {
         let user = self.session_user(session).await?;
-        let email = super::codes::EmailCode;
-        let sms = super::codes::SmsCode;
         Ok(MfaStatus {
             otp_bound: store::bound_totp(&self.db, user.id).await?.is_some(),
             recovery_codes_left: store::recovery_codes_left(&self.db, user.id).await?,
             forced: self.mfa_forced(&user).await?,
             active: self.active_mfa(&user).await?,
-            email_offered: super::MfaMethod::available(&email, self).await?
-                && !user.email.is_empty(),
-            sms_offered: super::MfaMethod::available(&sms, self).await?,
+            email_offered: self.mfa_offered(MfaKind::Email).await? && !user.email.is_empty(),
+            sms_offered: self.mfa_offered(MfaKind::Sms).await?,
             sms_phone: user.confirmed_phone().map(str::to_owned),
         })
     }
@@ -376,7 +373,7 @@ impl MfaPort for Core {
         in_stage(session, &[SessionStage::Full])?;
         let phone = Phone::parse(phone).map_err(|e| AppError::invalid("phone", e.0))?;
         let user = self.session_user(session).await?;
-        if !super::MfaMethod::available(&super::codes::SmsCode, self).await? {
+        if !self.mfa_offered(MfaKind::Sms).await? {
             return Err(AppError::invalid(
                 "phone",
                 "SMS verification is not offered on this server.",
