@@ -8,6 +8,7 @@ pub mod access_keys;
 pub mod audit;
 pub mod auth;
 pub mod common;
+pub mod i18n;
 pub mod mfa;
 pub mod notifications;
 pub mod password;
@@ -32,7 +33,7 @@ use leptos_router::{lazy_route, path, Lazy, LazyRoute};
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
         <!DOCTYPE html>
-        <html lang="en" data-theme=theme::requested()>
+        <html lang=i18n::lang().html_tag() data-theme=theme::requested()>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -250,6 +251,14 @@ pub fn hydrate() {
     let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) else {
         return;
     };
+    // The server rendered in this language; hydration must produce the same text.
+    let page_lang = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+        .and_then(|root| root.get_attribute("lang"))
+        .and_then(|tag| i18n::Lang::parse(&tag))
+        .unwrap_or_default();
+    i18n::set_page_lang(page_lang);
     // Lazily loaded routes hydrate asynchronously, once their code is here.
     wasm_bindgen_futures::spawn_local(async move {
         let owner = leptos::mount::hydrate_from_async(body.clone(), App).await;

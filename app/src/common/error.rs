@@ -10,46 +10,75 @@ use std::collections::BTreeMap;
 /// Messages per form field, in the order the fields are named.
 pub type FieldErrors = BTreeMap<String, String>;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum AppError {
     /// No valid session: the client should send the person to the sign-in page.
-    #[error("Please sign in.")]
     Unauthenticated,
     /// Credentials were checked and refused; the message says what to do.
-    #[error("{message}")]
-    Denied { message: String },
-    #[error("You do not have permission to do this.")]
+    Denied {
+        message: String,
+    },
     Forbidden,
-    #[error("Not found.")]
     NotFound,
     /// The input broke a rule; `fields` says which field and why.
-    #[error("{message}")]
-    Invalid { message: String, fields: FieldErrors },
+    Invalid {
+        message: String,
+        fields: FieldErrors,
+    },
     /// A well-formed request the current state refuses (a taken username, ...).
-    #[error("{message}")]
-    Conflict { message: String, fields: FieldErrors },
+    Conflict {
+        message: String,
+        fields: FieldErrors,
+    },
     /// The request came from another site or lacked a valid origin.
-    #[error("The request was refused by the cross-site request check.")]
     CrossSite,
     /// Too many failures: the message says until when.
-    #[error("{message}")]
-    RateLimited { message: String },
+    RateLimited {
+        message: String,
+    },
     /// A sensitive action needs a fresh proof of identity first
     /// (`code` is `password` or `mfa`); the client confirms and retries.
-    #[error("Confirm it is you to continue.")]
-    ConfirmRequired { code: String },
+    ConfirmRequired {
+        code: String,
+    },
     /// A service the server depends on (a mail server, an SMS gateway) did
     /// not do its part; the message says which and what to try.
-    #[error("{message}")]
-    Unavailable { message: String },
+    Unavailable {
+        message: String,
+    },
     /// Something broke on the server. Details are in the server log only.
-    #[error("Something went wrong on the server. Please try again.")]
     Internal,
     /// The request could not be sent or understood (network down, bad payload).
-    #[error("Could not reach the server: {0}")]
     Transport(String),
 }
+
+impl std::fmt::Display for AppError {
+    /// The message in the language of the page or request (English when none).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::i18n::{localize, n_};
+        let english = match self {
+            AppError::Unauthenticated => n_("Please sign in."),
+            AppError::Forbidden => n_("You do not have permission to do this."),
+            AppError::NotFound => n_("Not found."),
+            AppError::CrossSite => n_("The request was refused by the cross-site request check."),
+            AppError::ConfirmRequired { .. } => n_("Confirm it is you to continue."),
+            AppError::Internal => n_("Something went wrong on the server. Please try again."),
+            AppError::Denied { message }
+            | AppError::Invalid { message, .. }
+            | AppError::Conflict { message, .. }
+            | AppError::RateLimited { message }
+            | AppError::Unavailable { message } => message,
+            AppError::Transport(m) => {
+                return f
+                    .write_str(&crate::i18n::tf("Could not reach the server: {m}", &[("m", m)]))
+            }
+        };
+        f.write_str(&localize(english))
+    }
+}
+
+impl std::error::Error for AppError {}
 
 impl AppError {
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
@@ -61,8 +90,11 @@ impl AppError {
     }
 
     pub fn invalid_fields(fields: FieldErrors) -> Self {
-        let message =
-            fields.values().next().cloned().unwrap_or_else(|| "The input is not valid.".to_owned());
+        let message = fields
+            .values()
+            .next()
+            .cloned()
+            .unwrap_or_else(|| crate::i18n::n_("The input is not valid.").to_owned());
         AppError::Invalid { message, fields }
     }
 
@@ -74,11 +106,11 @@ impl AppError {
         }
     }
 
-    /// The message for one field, if this error names it.
+    /// The message for one field, if this error names it, in the page's language.
     pub fn field(&self, name: &str) -> Option<String> {
         match self {
             AppError::Invalid { fields, .. } | AppError::Conflict { fields, .. } => {
-                fields.get(name).cloned()
+                fields.get(name).map(|m| crate::i18n::localize(m).into_owned())
             }
             _ => None,
         }

@@ -11,7 +11,7 @@ pub struct Invalid(pub String);
 
 impl fmt::Display for Invalid {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&crate::i18n::localize(&self.0))
     }
 }
 

@@ -1,8 +1,9 @@
 //! Errors as the REST API answers them, in the shapes JumpServer (Django REST
 //! framework) clients read: `{"detail": ...}` for most errors and
-//! `{"field": ["message"]}` for invalid input.
+//! `{"field": ["message"]}` for invalid input, in the request's language.
 
 use app::common::AppError;
+use app::i18n::localize;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use http::StatusCode;
@@ -43,7 +44,7 @@ impl IntoResponse for ApiError {
                 if !fields.is_empty() =>
             {
                 let map: Map<String, Value> =
-                    fields.iter().map(|(k, v)| (k.clone(), json!([v]))).collect();
+                    fields.iter().map(|(k, v)| (k.clone(), json!([localize(v)]))).collect();
                 Value::Object(map)
             }
             AppError::ConfirmRequired { code } => json!({
@@ -52,7 +53,7 @@ impl IntoResponse for ApiError {
                 "detail": self.error.to_string(),
             }),
             other => json!({
-                "detail": self.detail.clone().unwrap_or_else(|| other.to_string()),
+                "detail": self.detail.as_deref().map_or_else(|| other.to_string(), |d| localize(d).into_owned()),
                 "code": other.code(),
             }),
         };

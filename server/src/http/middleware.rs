@@ -8,6 +8,7 @@ use crate::auth::csrf::{is_state_changing, same_site_request};
 use crate::auth::session::{self, read_cookie};
 use app::auth::model::{ClientInfo, SessionCtx, SessionStage};
 use app::common::AppError;
+use app::i18n::{Lang, REQUEST_LANG};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -26,6 +27,16 @@ pub async fn session_layer(
     let client = client_info(&req, config.trust_proxy_headers);
     req.extensions_mut().insert(client);
     let path = req.uri().path().to_owned();
+    // The language: this browser's choice, else its `Accept-Language`.
+    let cookie_lang = req
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(Lang::from_cookie_header);
+    let accept = req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
+    let mut lang =
+        cookie_lang.or_else(|| accept.and_then(Lang::from_accept_language)).unwrap_or_default();
 
     let cookie_name = session::cookie_name(config.https());
     let token = req
@@ -44,7 +55,7 @@ pub async fn session_layer(
         )
     {
         tracing::warn!(path = %path, "refused a cross-site state-changing request");
-        return refusal(&path, AppError::CrossSite);
+        return REQUEST_LANG.sync_scope(lang, || refusal(&path, AppError::CrossSite));
     }
 
     let mut stale_cookie = false;
@@ -57,7 +68,7 @@ pub async fn session_layer(
                 req.extensions_mut().insert(row.ctx(&user));
             }
             Ok(None) => stale_cookie = true,
-            Err(err) => return refusal(&path, err),
+            Err(err) => return REQUEST_LANG.sync_scope(lang, || refusal(&path, err)),
         }
     }
 
@@ -84,11 +95,32 @@ pub async fn session_layer(
         return Redirect::to(&format!("/login?next={next}")).into_response();
     }
 
+    // A signed-in person's stored language, for a browser that has not chosen
+    // one (it is remembered in the cookie from then on).
+    let mut remember_lang = None;
+    if let (None, true, Some(session)) = (cookie_lang, page, req.extensions().get::<SessionCtx>()) {
+        remember_lang = state.core.chosen_language(session.user.id).await.ok().flatten();
+        if let Some(chosen) = remember_lang {
+            lang = chosen;
+        }
+    }
+    req.extensions_mut().insert(lang);
+
     // Administrator pages render their refusal for others, with the status to match.
     let refused_admin_page = page
         && req.uri().path().starts_with("/admin")
         && req.extensions().get::<SessionCtx>().is_some_and(|s| s.is_full() && !s.user.is_admin());
-    let mut response = next.run(req).await;
+    let mut response = REQUEST_LANG.scope(lang, next.run(req)).await;
+    if let Some(lang) = remember_lang {
+        let cookie = format!(
+            "{}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+            app::i18n::COOKIE,
+            lang.code()
+        );
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
     if refused_admin_page && response.status() == StatusCode::OK {
         *response.status_mut() = StatusCode::FORBIDDEN;
     }

@@ -9,6 +9,7 @@ use crate::error::OrInternal;
 use crate::on_db;
 use app::auth::model::SessionCtx;
 use app::common::{AppError, FieldErrors};
+use app::i18n::Lang;
 use app::preferences::model::{self as prefs, Category, Changes, SECRET_KEY};
 use app::preferences::port::PreferencesPort;
 use serde_json::Value;
@@ -27,6 +28,22 @@ impl Core {
         let sql = "SELECT name, value FROM user_preferences WHERE user_id = $1 AND category = $2";
         on_db!(&self.db, pool => sqlx::query_as(sql).bind(user_id).bind(category.as_str()).fetch_all(pool).await)
             .or_internal()
+    }
+
+    /// The language the person chose (`lina.basic.lang`), if they ever did:
+    /// pages and emails use it; without it, the browser's own choice applies.
+    pub async fn chosen_language(&self, user_id: Uuid) -> Result<Option<Lang>, AppError> {
+        let rows = self.stored_preferences(user_id, Category::Lina).await?;
+        Ok(rows
+            .iter()
+            .find(|(name, _)| name == "lang")
+            .and_then(|(_, v)| serde_json::from_str::<String>(v).ok())
+            .and_then(|code| Lang::parse(&code)))
+    }
+
+    /// The language to write to a person in (emails, robot messages).
+    pub async fn language_of(&self, user_id: Uuid) -> Lang {
+        self.chosen_language(user_id).await.ok().flatten().unwrap_or_default()
     }
 
     /// A category in the grouped shape.
