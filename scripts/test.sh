@@ -59,6 +59,8 @@ echo "$e2e_password" | "$bin" user create --username e2e-keys --email e2e-keys@e
 echo "$e2e_password" | "$bin" user create --username e2e-api --email e2e-api@example.com --name "E2E API" --password-stdin
 echo "$e2e_password" | "$bin" user create --username e2e-prefs --email e2e-prefs@example.com --name "E2E Prefs" --password-stdin
 echo "$e2e_password" | "$bin" user create --username e2e-notify --email e2e-notify@example.com --name "E2E Notify" --password-stdin
+echo "$e2e_password" | "$bin" user create --username e2e-connect --email e2e-connect@example.com --name "E2E Connect" --password-stdin
+echo "$e2e_password" | "$bin" user create --username e2e-lang --email e2e-lang@example.com --name "测试用户" --password-stdin
 # The mail and SMS sink the notification journey reads codes from.
 "$BP_TEST_PYTHON" server/tests/sinks/sink.py >"$work/sink.out" 2>"$work/sink.log" &
 sink_pid=$!
@@ -77,7 +79,7 @@ curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null || { cat "$work/server.log
 (
   cd end2end
   BASE_URL="http://127.0.0.1:$port" E2E_USER=e2e-user E2E_MFA_USER=e2e-mfa E2E_KEYS_USER=e2e-keys E2E_API_USER=e2e-api \
-    E2E_NOTIFY_USER=e2e-notify E2E_PREFS_USER=e2e-prefs \
+    E2E_NOTIFY_USER=e2e-notify E2E_PREFS_USER=e2e-prefs E2E_CONNECT_USER=e2e-connect E2E_LANG_USER=e2e-lang \
     E2E_PASSWORD="$e2e_password" \
     E2E_ADMIN=e2e-admin E2E_ADMIN_PASSWORD="$e2e_password" npm test
 ) || { echo "--- server log ---"; tail -n 50 "$work/server.log"; exit 1; }

@@ -8,6 +8,7 @@ pub mod access_keys;
 pub mod audit;
 pub mod auth;
 pub mod common;
+pub mod connect;
 pub mod i18n;
 pub mod mfa;
 pub mod notifications;
@@ -31,6 +32,15 @@ use leptos_router::{lazy_route, path, Lazy, LazyRoute};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // The language is looked up once per page, not once per text.
+    #[cfg(feature = "ssr")]
+    if let Some(lang) = use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<i18n::Lang>().copied())
+    {
+        if let Some(registered) = i18n::render::register(lang) {
+            provide_context(std::sync::Arc::new(registered));
+        }
+    }
     view! {
         <!DOCTYPE html>
         <html lang=i18n::lang().html_tag() data-theme=theme::requested()>
@@ -55,7 +65,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Title text="Bastion Profile" />
+        <Title text=i18n::t("Bastion Profile") />
         <Router>
             <Routes fallback=|| view! { <NotFound /> }>
                 <Route path=path!("/login") view=auth::login::LoginPage />
@@ -72,10 +82,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/profile/messages") view={Lazy::<MessagesRoute>::new()} />
                     <Route path=path!("/profile/preferences") view={Lazy::<PreferencesRoute>::new()} />
                     <Route path=path!("/profile/sessions") view={Lazy::<SessionsRoute>::new()} />
+                    <Route path=path!("/profile/assets") view={Lazy::<MyAssetsRoute>::new()} />
+                    <Route path=path!("/profile/tokens") view={Lazy::<TokensRoute>::new()} />
                     <Route path=path!("/admin/notifications") view={Lazy::<NotificationSettingsRoute>::new()} />
                     <Route path=path!("/admin/auth-log") view={Lazy::<AuthLogRoute>::new()} />
                     <Route path=path!("/admin/security") view={Lazy::<SecurityRoute>::new()} />
                     <Route path=path!("/admin/users") view={Lazy::<UsersRoute>::new()} />
+                    <Route path=path!("/admin/assets") view={Lazy::<AssetsAdminRoute>::new()} />
                 </ParentRoute>
             </Routes>
         </Router>
@@ -228,6 +241,49 @@ impl LazyRoute for UsersRoute {
     }
 }
 
+struct MyAssetsRoute;
+
+#[lazy_route]
+impl LazyRoute for MyAssetsRoute {
+    fn data() -> Self {
+        MyAssetsRoute
+    }
+
+    fn view(this: Self) -> AnyView {
+        let _ = this;
+        view! { <connect::assets_page::MyAssetsPage /> }.into_any()
+    }
+}
+
+struct TokensRoute;
+
+#[lazy_route]
+impl LazyRoute for TokensRoute {
+    fn data() -> Self {
+        TokensRoute
+    }
+
+    fn view(this: Self) -> AnyView {
+        let _ = this;
+        view! { <connect::tokens_page::TokensPage /> }.into_any()
+    }
+}
+
+struct AssetsAdminRoute;
+
+#[lazy_route]
+impl LazyRoute for AssetsAdminRoute {
+    fn data() -> Self {
+        AssetsAdminRoute
+    }
+
+    fn view(this: Self) -> AnyView {
+        let _ = this;
+        view! { <shell::AdminOnly><connect::admin_page::AssetsAdminPage /></shell::AdminOnly> }
+            .into_any()
+    }
+}
+
 #[component]
 fn NotFound() -> impl IntoView {
     #[cfg(feature = "ssr")]
@@ -237,8 +293,8 @@ fn NotFound() -> impl IntoView {
     view! {
         <main class="auth-page">
             <section class="auth-card">
-                <h1>"Page not found"</h1>
-                <p><a href="/profile">"Go to your profile"</a></p>
+                <h1>{i18n::t("Page not found")}</h1>
+                <p><a href="/profile">{i18n::t("Go to your profile")}</a></p>
             </section>
         </main>
     }

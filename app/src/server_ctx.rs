@@ -7,6 +7,7 @@ use crate::audit::port::AuditPort;
 use crate::auth::model::{ClientInfo, SessionCtx};
 use crate::auth::port::{AuthPort, SetCookie};
 use crate::common::AppError;
+use crate::connect::port::ConnectPort;
 use crate::mfa::port::MfaPort;
 use crate::notifications::port::NotificationsPort;
 use crate::password::port::PasswordPort;
@@ -35,6 +36,7 @@ pub struct Services {
     pub notifications: Arc<dyn NotificationsPort>,
     pub preferences: Arc<dyn PreferencesPort>,
     pub sessions: Arc<dyn SessionsPort>,
+    pub connect: Arc<dyn ConnectPort>,
 }
 
 pub fn services() -> Result<Services, AppError> {

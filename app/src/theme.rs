@@ -3,6 +3,7 @@
 //! flashes in the wrong colours; a signed-in person's choice is also kept as
 //! the `lina.basic.theme` preference and follows them to a new browser.
 
+use crate::i18n::t;
 use leptos::prelude::*;
 
 pub const COOKIE: &str = "bp_theme";
@@ -129,11 +130,11 @@ pub fn ThemeSelect() -> impl IntoView {
         });
     };
     view! {
-        <label class="sr-only" for="theme-select">"Theme"</label>
-        <select id="theme-select" class="theme-select" on:change=on_change title="Theme">
-            <option value="system" selected=initial == "system">"System theme"</option>
-            <option value="light" selected=initial == "light">"Light"</option>
-            <option value="dark" selected=initial == "dark">"Dark"</option>
+        <label class="sr-only" for="theme-select">{t("Theme")}</label>
+        <select id="theme-select" class="theme-select" on:change=on_change title=t("Theme")>
+            <option value="system" selected=initial == "system">{t("System theme")}</option>
+            <option value="light" selected=initial == "light">{t("Light")}</option>
+            <option value="dark" selected=initial == "dark">{t("Dark")}</option>
         </select>
     }
 }

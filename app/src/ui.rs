@@ -1,6 +1,7 @@
 //! Small building blocks shared by the pages: a labelled field with its error
 //! beside it, and a message banner.
 
+use crate::i18n::t;
 use leptos::html;
 use leptos::prelude::*;
 
@@ -85,10 +86,10 @@ pub fn Pager(
     on_next: Callback<()>,
 ) -> impl IntoView {
     view! {
-        <nav class="pager" aria-label="Pages">
+        <nav class="pager" aria-label=t("Pages")>
             <span>{summary}</span>
-            <button class="btn btn-small" disabled=!has_prev on:click=move |_| on_prev.run(())>"Previous"</button>
-            <button class="btn btn-small" disabled=!has_next on:click=move |_| on_next.run(())>"Next"</button>
+            <button class="btn btn-small" disabled=!has_prev on:click=move |_| on_prev.run(())>{t("Previous")}</button>
+            <button class="btn btn-small" disabled=!has_next on:click=move |_| on_next.run(())>{t("Next")}</button>
         </nav>
     }
 }
@@ -111,6 +112,16 @@ pub fn print_page() {
     }
 }
 
+/// "21-40 of 1,234": where a page of a list is, numbers written the
+/// language's way.
+pub fn page_summary(first: u64, last: u64, total: u64) -> String {
+    let n = |v: u64| crate::i18n::number(i64::try_from(v).unwrap_or(i64::MAX));
+    crate::i18n::tf(
+        "{first}-{last} of {total}",
+        &[("first", n(first)), ("last", n(last)), ("total", n(total))],
+    )
+}
+
 /// A button that copies `text` and says so for a moment.
 #[component]
 pub fn CopyButton(
@@ -118,11 +129,11 @@ pub fn CopyButton(
     #[prop(into)] label: String,
 ) -> impl IntoView {
     let copied = RwSignal::new(false);
-    let aria = format!("Copy {}", label.to_lowercase());
+    // The label says what it copies ("Copy ID"); it is also the accessible name.
     view! {
-        <button type="button" class="btn btn-small" aria-label=aria
+        <button type="button" class="btn btn-small"
             on:click=move |_| { copy_to_clipboard(&text.get_untracked()); copied.set(true); }>
-            {move || if copied.get() { "Copied".to_owned() } else { label.clone() }}
+            {move || if copied.get() { t("Copied").to_owned() } else { label.clone() }}
         </button>
     }
 }
@@ -175,7 +186,7 @@ pub fn ConfirmDialog(
                 <h2 id="confirm-title">{title}</h2>
                 {children()}
                 <div class="form-actions">
-                    <button type="button" class="btn" node_ref=cancel_ref on:click=move |_| on_cancel.run(())>"Cancel"</button>
+                    <button type="button" class="btn" node_ref=cancel_ref on:click=move |_| on_cancel.run(())>{t("Cancel")}</button>
                     <button type="button" class="btn btn-danger" on:click=move |_| on_confirm.run(())>{confirm_label}</button>
                 </div>
             </div>

@@ -17,7 +17,7 @@ const adminPassword = requireEnv('E2E_ADMIN_PASSWORD');
 
 const SIGNED_IN_PAGES = [
   '/profile', '/profile/password', '/profile/ssh-keys', '/profile/access-keys', '/profile/messages',
-  '/profile/preferences', '/profile/sessions', '/otp/bind', '/admin/users', '/admin/auth-log', '/admin/security', '/admin/notifications',
+  '/profile/preferences', '/profile/sessions', '/profile/assets', '/profile/tokens', '/otp/bind', '/admin/assets', '/admin/users', '/admin/auth-log', '/admin/security', '/admin/notifications',
   '/no-such-page',
 ];
 

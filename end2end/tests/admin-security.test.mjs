@@ -45,7 +45,7 @@ describe('security settings and the sign-in log', { timeout: 120_000 }, () => {
 
   it('lists the failed sign-in in the log', async () => {
     await gotoHydrated(page, '/admin/auth-log');
-    const failed = page.locator('[data-testid="auth-log"] tbody tr', { hasText: 'bad credentials' }).filter({ hasText: admin });
+    const failed = page.locator('[data-testid="auth-log"] tbody tr', { hasText: 'bad_credentials' }).filter({ hasText: admin });
     await failed.first().waitFor();
     assert.ok((await failed.count()) >= 1);
   });

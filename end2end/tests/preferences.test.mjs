@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  allowHttpError, browserErrors, closeBrowser, gotoHydrated, newPage, reloadHydrated, requireEnv, signIn,
+  BASE_URL, allowHttpError, browserErrors, closeBrowser, gotoHydrated, newPage, reloadHydrated, requireEnv, signIn,
 } from '../lib/browser.mjs';
 
 const username = requireEnv('E2E_PREFS_USER');
@@ -109,5 +109,25 @@ describe('preferences and the data export', { timeout: 180_000 }, () => {
     assert.equal(prefs.koko.basic.terminal_theme_name, 'Dracula');
     assert.match(readFileSync(join(dir, 'out', 'sign_in_history.csv'), 'utf8'), /^datetime,factor,channel,status/);
     assert.deepEqual(browserErrors(page), []);
+  });
+
+  it('switches to the dark theme, which the server renders and a new browser picks up', async () => {
+    const saved = page.waitForResponse((r) => r.url().endsWith('/rpc/save_preferences') && r.ok());
+    await page.locator('#theme-select').selectOption('dark');
+    await saved;
+    assert.equal(await page.locator('html').getAttribute('data-theme'), 'dark');
+    // The server's own HTML carries it: no light flash before the script runs.
+    const html = await (await page.request.get(`${BASE_URL}/profile/preferences`)).text();
+    assert.match(html, /<html[^>]*data-theme="dark"/);
+    await reloadHydrated(page);
+    assert.equal(await page.locator('#theme-select').inputValue(), 'dark');
+    assert.equal(await page.locator('#pref-lina-theme').inputValue(), 'dark', 'saved as the preference');
+
+    const other = await newPage();
+    await signIn(other, username, password);
+    await other.locator('html[data-theme="dark"]').waitFor({ state: 'attached' });
+    assert.deepEqual(browserErrors(other), []);
+    await other.locator('#theme-select').selectOption('system');
+    assert.equal(await other.locator('html').getAttribute('data-theme'), null);
   });
 });

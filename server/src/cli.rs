@@ -36,6 +36,10 @@ pub enum Command {
     /// Manage accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Manage the service accounts of components (SSH terminal, RDP gateway,
+    /// database proxy), which redeem connection tokens with an access key.
+    #[command(subcommand)]
+    Component(ComponentCommand),
     /// Print a user's active SSH keys in authorized_keys format, for OpenSSH:
     /// `AuthorizedKeysCommand /path/bastion-profile authorized-keys %u %f`.
     AuthorizedKeys(AuthorizedKeys),
@@ -58,6 +62,20 @@ pub enum UserCommand {
     SetPassword(SetPassword),
     /// Lift the password and MFA blocks that failed attempts put on an account.
     Unlock(Unlock),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ComponentCommand {
+    /// Create a component's service account and its access key; the key's
+    /// secret is printed once.
+    Create(CreateComponent),
+}
+
+#[derive(Args, Debug)]
+pub struct CreateComponent {
+    /// The account's username, e.g. koko.
+    #[arg(long)]
+    pub name: String,
 }
 
 #[derive(Args, Debug)]
@@ -104,6 +122,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             init_logging(&config, false)?;
             let core = crate::build_core(config, Arc::new(SystemClock)).await?;
             user_command(&core, cmd).await
+        }
+        Command::Component(ComponentCommand::Create(args)) => {
+            init_logging(&config, false)?;
+            let core = crate::build_core(config, Arc::new(SystemClock)).await?;
+            let (user, key) = core.create_component(&args.name).await.map_err(explain)?;
+            println!("created component {} ({})", user.username, user.id);
+            // Printed on purpose, once: the component is configured with it.
+            println!("access key id: {}", key.key.id);
+            println!("access key secret: {}", key.secret);
+            Ok(())
         }
         Command::AuthorizedKeys(args) => {
             init_logging(&config, false)?;

@@ -34,6 +34,19 @@ pub struct RawConfig {
     /// Read the client address from `X-Forwarded-For` (only behind a proxy
     /// that sets it).
     pub trust_proxy_headers: bool,
+    /// Where clients connect with a connection token (SSH, RDP and database
+    /// clients): the bastion's gateway host, by default the public URL's host.
+    pub endpoint_host: Option<String>,
+    /// The gateway's ports per protocol, JumpServer's defaults.
+    pub endpoint_ssh_port: u16,
+    pub endpoint_rdp_port: u16,
+    pub endpoint_mysql_port: u16,
+    pub endpoint_mariadb_port: u16,
+    pub endpoint_postgresql_port: u16,
+    pub endpoint_sqlserver_port: u16,
+    pub endpoint_oracle_port: u16,
+    pub endpoint_redis_port: u16,
+    pub endpoint_mongodb_port: u16,
     /// The config file itself; read from `BP_CONFIG`, never from the file.
     pub config: Option<PathBuf>,
 }
@@ -54,6 +67,16 @@ impl Default for RawConfig {
             log_format: "text".into(),
             log: "info".into(),
             trust_proxy_headers: false,
+            endpoint_host: None,
+            endpoint_ssh_port: 2222,
+            endpoint_rdp_port: 3389,
+            endpoint_mysql_port: 33061,
+            endpoint_mariadb_port: 33062,
+            endpoint_postgresql_port: 54320,
+            endpoint_sqlserver_port: 14330,
+            endpoint_oracle_port: 15210,
+            endpoint_redis_port: 63790,
+            endpoint_mongodb_port: 27018,
             config: None,
         }
     }
@@ -118,6 +141,40 @@ pub enum SecretKeySource {
     DataDir(PathBuf),
 }
 
+/// Where SSH, RDP and database clients reach the bastion's gateways.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    pub host: String,
+    pub ssh_port: u16,
+    pub rdp_port: u16,
+    pub mysql_port: u16,
+    pub mariadb_port: u16,
+    pub postgresql_port: u16,
+    pub sqlserver_port: u16,
+    pub oracle_port: u16,
+    pub redis_port: u16,
+    pub mongodb_port: u16,
+}
+
+impl Endpoint {
+    /// The gateway port a client uses for `protocol`; `None` for protocols
+    /// only the web terminal offers (telnet, VNC).
+    pub fn port_for(&self, protocol: &str) -> Option<u16> {
+        Some(match protocol {
+            "ssh" | "sftp" => self.ssh_port,
+            "rdp" => self.rdp_port,
+            "mysql" => self.mysql_port,
+            "mariadb" => self.mariadb_port,
+            "postgresql" => self.postgresql_port,
+            "sqlserver" => self.sqlserver_port,
+            "oracle" => self.oracle_port,
+            "redis" => self.redis_port,
+            "mongodb" => self.mongodb_port,
+            _ => return None,
+        })
+    }
+}
+
 /// The checked configuration the server runs with.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -133,6 +190,7 @@ pub struct Config {
     pub log_format: LogFormat,
     pub log: String,
     pub trust_proxy_headers: bool,
+    pub endpoint: Endpoint,
 }
 
 impl Config {
@@ -231,6 +289,37 @@ impl Config {
             "json" => LogFormat::Json,
             other => return Err(bad("log_format", format!("`{other}` is not text or json"))),
         };
+        let endpoint_host = match raw.endpoint_host {
+            Some(host) => {
+                let host = host.trim().to_owned();
+                app::connect::model::check_address(&host).map_err(|_| {
+                    bad("endpoint_host", format!("`{host}` is not a host name or an IP address"))
+                })?;
+                host
+            }
+            None => {
+                public_url.host_str().unwrap_or("127.0.0.1").trim_matches(['[', ']']).to_owned()
+            }
+        };
+        let port = |key: &'static str, port: u16| {
+            if port == 0 {
+                Err(bad(key, "must be a port from 1 to 65535"))
+            } else {
+                Ok(port)
+            }
+        };
+        let endpoint = Endpoint {
+            host: endpoint_host,
+            ssh_port: port("endpoint_ssh_port", raw.endpoint_ssh_port)?,
+            rdp_port: port("endpoint_rdp_port", raw.endpoint_rdp_port)?,
+            mysql_port: port("endpoint_mysql_port", raw.endpoint_mysql_port)?,
+            mariadb_port: port("endpoint_mariadb_port", raw.endpoint_mariadb_port)?,
+            postgresql_port: port("endpoint_postgresql_port", raw.endpoint_postgresql_port)?,
+            sqlserver_port: port("endpoint_sqlserver_port", raw.endpoint_sqlserver_port)?,
+            oracle_port: port("endpoint_oracle_port", raw.endpoint_oracle_port)?,
+            redis_port: port("endpoint_redis_port", raw.endpoint_redis_port)?,
+            mongodb_port: port("endpoint_mongodb_port", raw.endpoint_mongodb_port)?,
+        };
         Ok(Config {
             bind,
             data_dir: raw.data_dir,
@@ -246,6 +335,7 @@ impl Config {
             log_format,
             log: raw.log,
             trust_proxy_headers: raw.trust_proxy_headers,
+            endpoint,
         })
     }
 
@@ -373,6 +463,27 @@ mod tests {
             Config::check(RawConfig { secret_key: Some("short".into()), ..RawConfig::default() })
                 .unwrap_err();
         assert!(err.to_string().contains("`secret_key`"), "{err}");
+    }
+
+    #[test]
+    fn the_endpoint_defaults_to_the_public_host_and_jumpservers_ports() {
+        let config = from_toml("public_url = \"https://bastion.example.com\"\n").unwrap();
+        assert_eq!(config.endpoint.host, "bastion.example.com");
+        assert_eq!(config.endpoint.port_for("ssh"), Some(2222));
+        assert_eq!(config.endpoint.port_for("sftp"), Some(2222));
+        assert_eq!(config.endpoint.port_for("rdp"), Some(3389));
+        assert_eq!(config.endpoint.port_for("postgresql"), Some(54320));
+        assert_eq!(config.endpoint.port_for("vnc"), None);
+        let config =
+            from_toml("endpoint_host = \"gw.example.com\"\nendpoint_ssh_port = 22\n").unwrap();
+        assert_eq!(
+            (config.endpoint.host.as_str(), config.endpoint.ssh_port),
+            ("gw.example.com", 22)
+        );
+        let err = from_toml("endpoint_host = \"not a host\"\n").unwrap_err();
+        assert!(err.to_string().contains("`endpoint_host`"), "{err}");
+        let err = from_toml("endpoint_rdp_port = 0\n").unwrap_err();
+        assert!(err.to_string().contains("`endpoint_rdp_port`"), "{err}");
     }
 
     #[test]

@@ -19,6 +19,21 @@ pub fn random_bytes<const N: usize>() -> [u8; N] {
     bytes
 }
 
+/// `len` random letters and digits, each equally likely (5.95 bits each).
+pub fn random_alphanumeric(len: usize) -> String {
+    const ALPHABET: &[u8; 62] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let mut out = String::with_capacity(len);
+    while out.len() < len {
+        for b in random_bytes::<64>() {
+            // 248 = 4 * 62: rejecting the rest keeps every character as likely.
+            if b < 248 && out.len() < len {
+                out.push(char::from(ALPHABET[usize::from(b % 62)]));
+            }
+        }
+    }
+    out
+}
+
 /// A 256-bit random token, URL-safe base64 (43 characters).
 pub fn new_token() -> String {
     URL_SAFE_NO_PAD.encode(random_bytes::<32>())

@@ -10,6 +10,7 @@ pub mod auth;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod connect;
 pub mod core;
 pub mod crypto;
 pub mod db;

@@ -5,6 +5,7 @@ use super::model::{
     split_allowlist, AccessKeyPatch, AccessKeyRecord, CreatedAccessKey, NewAccessKey,
 };
 use crate::common::{AppError, Timestamp};
+use crate::i18n::{t, tf};
 use crate::mfa::confirm::use_confirm;
 use crate::ui::{Banner, ConfirmDialog, CopyButton};
 use leptos::html;
@@ -59,26 +60,26 @@ pub fn AccessKeysPage() -> impl IntoView {
     view! {
         <div class="page">
             <header class="page-header">
-                <h1>"API access keys"</h1>
+                <h1>{t("API access keys")}</h1>
                 <p class="muted">
-                    "Scripts sign their requests with a key (HTTP Signature, hmac-sha256) and act with your permissions. "
-                    <a href="/api/docs/">"API documentation"</a>
+                    {t("Scripts sign their requests with a key (HTTP Signature, hmac-sha256) and act with your permissions. ")}
+                    <a href="/api/docs/">{t("API documentation")}</a>
                 </p>
             </header>
             {move || errors().map(|e| view! { <Banner kind="error">{e.to_string()}</Banner> })}
             <section class="card" aria-labelledby="ak-title">
                 <div class="card-head">
-                    <h2 id="ak-title">"Your access keys"</h2>
+                    <h2 id="ak-title">{t("Your access keys")}</h2>
                     <button type="button" class="btn btn-primary" disabled=move || create.pending().get()
                         on:click=move |_| { create.dispatch(CreateAccessKey { new: NewAccessKey::default() }); }>
-                        {move || if create.pending().get() { "Creating…" } else { "Create access key" }}
+                        {move || if create.pending().get() { t("Creating…") } else { t("Create access key") }}
                     </button>
                 </div>
-                <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Loading your keys…"</p> }>
+                <Transition fallback=|| view! { <p class="loading" aria-busy="true">{t("Loading your keys…")}</p> }>
                     {move || Suspend::new(async move {
                         match keys.await {
                             Ok(list) if list.is_empty() => view! {
-                                <p class="muted" data-testid="no-access-keys">"No access keys yet."</p>
+                                <p class="muted" data-testid="no-access-keys">{t("No access keys yet.")}</p>
                             }.into_any(),
                             Ok(list) => view! { <KeyTable keys=list update=send_update update_action=update delete /> }.into_any(),
                             Err(e) => view! { <Banner kind="error">{e.to_string()}</Banner> }.into_any(),
@@ -106,10 +107,10 @@ fn KeyTable(
         <div class="table-wrap">
             <table class="table" data-testid="access-keys-table">
                 <thead><tr>
-                    <th scope="col">"Access key ID"</th><th scope="col">"Secret"</th>
-                    <th scope="col">"Status"</th><th scope="col">"IP allowlist"</th>
-                    <th scope="col">"Created"</th><th scope="col">"Last used"</th>
-                    <th scope="col"><span class="sr-only">"Actions"</span></th>
+                    <th scope="col">{t("Access key ID")}</th><th scope="col">{t("Secret")}</th>
+                    <th scope="col">{t("Status")}</th><th scope="col">{t("IP allowlist")}</th>
+                    <th scope="col">{t("Created")}</th><th scope="col">{t("Last used")}</th>
+                    <th scope="col"><span class="sr-only">{t("Actions")}</span></th>
                 </tr></thead>
                 <tbody>
                     {keys.into_iter().map(|k| {
@@ -120,21 +121,21 @@ fn KeyTable(
                         view! {
                             <tr data-key-id=id.to_string()>
                                 <td class="fingerprint"><code>{id.to_string()}</code></td>
-                                <td><span aria-label="hidden">"••••••••"</span></td>
-                                <td><span class=if active { "pill pill-ok" } else { "pill pill-off" }>{if active { "Active" } else { "Disabled" }}</span></td>
+                                <td><span aria-label=t("hidden")>"••••••••"</span></td>
+                                <td><span class=if active { "pill pill-ok" } else { "pill pill-off" }>{if active { t("Active") } else { t("Disabled") }}</span></td>
                                 <td class="small">{k.ip_group.join(", ")}</td>
                                 <td>{k.date_created.display_short()}</td>
-                                <td>{Timestamp::display_short_or(k.date_last_used, "Never")}</td>
+                                <td>{Timestamp::display_short_or(k.date_last_used, t("Never"))}</td>
                                 <td class="actions">
-                                    <button type="button" class="btn btn-small" on:click=move |_| editing.set(Some(for_edit.clone()))>"Allowlist"</button>
+                                    <button type="button" class="btn btn-small" on:click=move |_| editing.set(Some(for_edit.clone()))>{t("Allowlist")}</button>
                                     <button type="button" class="btn btn-small"
                                         on:click=move |_| update.run(UpdateAccessKey {
                                             id,
                                             patch: AccessKeyPatch { is_active: Some(!active), ip_group: None },
                                         })>
-                                        {if active { "Disable" } else { "Enable" }}
+                                        {if active { t("Disable") } else { t("Enable") }}
                                     </button>
-                                    <button type="button" class="btn btn-small btn-danger" on:click=move |_| deleting.set(Some(for_delete.clone()))>"Delete"</button>
+                                    <button type="button" class="btn btn-small btn-danger" on:click=move |_| deleting.set(Some(for_delete.clone()))>{t("Delete")}</button>
                                 </td>
                             </tr>
                         }
@@ -145,10 +146,10 @@ fn KeyTable(
         {move || deleting.get().map(|k| {
             let id = k.id;
             view! {
-                <ConfirmDialog title="Delete this access key?" confirm_label="Delete key"
+                <ConfirmDialog title=t("Delete this access key?") confirm_label=t("Delete key")
                     on_cancel=Callback::new(move |()| deleting.set(None))
                     on_confirm=Callback::new(move |()| { delete.dispatch(DeleteAccessKey { id }); deleting.set(None); })>
-                    <p>{format!("Scripts using {id} stop working at once. This cannot be undone.")}</p>
+                    <p>{tf("Scripts using {id} stop working at once. This cannot be undone.", &[("id", id.to_string())])}</p>
                 </ConfirmDialog>
             }
         })}
@@ -173,20 +174,20 @@ fn SecretDialog(created: CreatedAccessKey, on_close: Callback<()>) -> impl IntoV
     view! {
         <div class="modal-backdrop">
             <div class="modal" on:keydown=move |ev: leptos::ev::KeyboardEvent| crate::ui::trap_focus(&ev) role="dialog" aria-modal="true" aria-labelledby="secret-title" data-testid="secret-dialog">
-                <h2 id="secret-title">"Your new access key"</h2>
-                <Banner kind="warning">"Copy the secret now: it is shown only this once and cannot be recovered."</Banner>
+                <h2 id="secret-title">{t("Your new access key")}</h2>
+                <Banner kind="warning">{t("Copy the secret now: it is shown only this once and cannot be recovered.")}</Banner>
                 <dl class="facts">
                     <div class="fact">
-                        <dt>"Access key ID"</dt>
-                        <dd><code data-testid="new-key-id">{id.clone()}</code>" "<CopyButton text=id.clone() label="Copy ID" /></dd>
+                        <dt>{t("Access key ID")}</dt>
+                        <dd><code data-testid="new-key-id">{id.clone()}</code>" "<CopyButton text=id.clone() label=t("Copy ID") /></dd>
                     </div>
                     <div class="fact">
-                        <dt>"Secret"</dt>
-                        <dd><code data-testid="new-key-secret">{secret.clone()}</code>" "<CopyButton text=secret.clone() label="Copy secret" /></dd>
+                        <dt>{t("Secret")}</dt>
+                        <dd><code data-testid="new-key-secret">{secret.clone()}</code>" "<CopyButton text=secret.clone() label=t("Copy secret") /></dd>
                     </div>
                 </dl>
                 <div class="form-actions">
-                    <button type="button" class="btn btn-primary" node_ref=done on:click=move |_| on_close.run(())>"I have saved the secret"</button>
+                    <button type="button" class="btn btn-primary" node_ref=done on:click=move |_| on_close.run(())>{t("I have saved the secret")}</button>
                 </div>
             </div>
         </div>
@@ -236,19 +237,19 @@ fn AllowlistDialog(
     view! {
         <div class="modal-backdrop" on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Escape" { on_close.run(()) }>
             <div class="modal" on:keydown=move |ev: leptos::ev::KeyboardEvent| crate::ui::trap_focus(&ev) role="dialog" aria-modal="true" aria-labelledby="allow-title">
-                <h2 id="allow-title">"IP allowlist"</h2>
+                <h2 id="allow-title">{t("IP allowlist")}</h2>
                 <form on:submit=on_submit novalidate>
                     <div class="field" class:has-error=move || error.get().is_some()>
-                        <label for="allow-text">"Addresses allowed to use this key"</label>
+                        <label for="allow-text">{t("Addresses allowed to use this key")}</label>
                         <textarea id="allow-text" rows="4" node_ref=text autofocus spellcheck="false"
                             aria-describedby="allow-help allow-error"
                             aria-invalid=move || error.get().is_some().then_some("true")>{key.ip_group.join("\n")}</textarea>
-                        <p class="help" id="allow-help">"One per line or separated by commas: 203.0.113.7, 10.0.0.0/8, 10.0.0.1-10.0.0.9, 2001:db8::/32, or * for any address."</p>
+                        <p class="help" id="allow-help">{t("One per line or separated by commas: 203.0.113.7, 10.0.0.0/8, 10.0.0.1-10.0.0.9, 2001:db8::/32, or * for any address.")}</p>
                         <p class="field-error" id="allow-error" role="alert">{move || error.get()}</p>
                     </div>
                     <div class="form-actions">
-                        <button type="button" class="btn" on:click=move |_| on_close.run(())>"Cancel"</button>
-                        <button type="submit" class="btn btn-primary" disabled=move || update_action.pending().get()>"Save"</button>
+                        <button type="button" class="btn" on:click=move |_| on_close.run(())>{t("Cancel")}</button>
+                        <button type="submit" class="btn btn-primary" disabled=move || update_action.pending().get()>{t("Save")}</button>
                     </div>
                 </form>
             </div>

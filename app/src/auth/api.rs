@@ -23,10 +23,10 @@ pub async fn login(
         async {
             let mut errors = crate::common::FieldErrors::new();
             if username.trim().is_empty() {
-                errors.insert("username".into(), "Enter your username.".into());
+                errors.insert("username".into(), crate::i18n::n_("Enter your username.").into());
             }
             if password.is_empty() {
-                errors.insert("password".into(), "Enter your password.".into());
+                errors.insert("password".into(), crate::i18n::n_("Enter your password.").into());
             }
             if !errors.is_empty() {
                 return Err(AppError::invalid_fields(errors));

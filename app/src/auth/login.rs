@@ -2,6 +2,7 @@
 
 use super::api::Login;
 use crate::common::AppError;
+use crate::i18n::{n_, t};
 use crate::ui::{hard_navigate, input_value, Banner, TextField};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -36,10 +37,10 @@ pub fn LoginPage() -> impl IntoView {
         let pass = input_value(&password);
         let mut fields = crate::common::FieldErrors::new();
         if user.trim().is_empty() {
-            fields.insert("username".into(), "Enter your username.".into());
+            fields.insert("username".into(), n_("Enter your username.").into());
         }
         if pass.is_empty() {
-            fields.insert("password".into(), "Enter your password.".into());
+            fields.insert("password".into(), n_("Enter your password.").into());
         }
         if !fields.is_empty() {
             local_error.set(Some(AppError::invalid_fields(fields)));
@@ -52,13 +53,17 @@ pub fn LoginPage() -> impl IntoView {
     view! {
         <main class="auth-page">
             <section class="auth-card" aria-labelledby="login-title">
-                <h1 id="login-title">"Sign in"</h1>
-                <p class="muted">"Bastion Profile: your account, keys and second factors."</p>
+                // Before signing in, so the page can be read in one's own language.
+                <div class="form-actions auth-lang">
+                    <crate::i18n::LangSelect />
+                </div>
+                <h1 id="login-title">{t("Sign in")}</h1>
+                <p class="muted">{t("Bastion Profile: your account, keys and second factors.")}</p>
                 {move || form_error().map(|msg| view! { <Banner kind="error">{msg}</Banner> })}
                 <form method="post" action="/rpc/login" on:submit=on_submit novalidate>
                     <TextField
                         id="login-username"
-                        label="Username"
+                        label=t("Username")
                         name="username"
                         node_ref=username
                         autocomplete="username"
@@ -68,7 +73,7 @@ pub fn LoginPage() -> impl IntoView {
                     />
                     <TextField
                         id="login-password"
-                        label="Password"
+                        label=t("Password")
                         name="password"
                         kind="password"
                         node_ref=password
@@ -78,7 +83,7 @@ pub fn LoginPage() -> impl IntoView {
                     />
                     <input type="hidden" name="next" value=next />
                     <button type="submit" class="btn btn-primary btn-block" disabled=move || action.pending().get()>
-                        {move || if action.pending().get() { "Signing in…" } else { "Sign in" }}
+                        {move || if action.pending().get() { t("Signing in…") } else { t("Sign in") }}
                     </button>
                 </form>
             </section>

@@ -8,6 +8,9 @@ pub enum Role {
     Admin,
     #[default]
     User,
+    /// A service account of a component (terminal, RDP gateway, database
+    /// proxy): it calls the API with an access key and never signs in.
+    Component,
 }
 
 impl Role {
@@ -15,6 +18,7 @@ impl Role {
         match self {
             Role::Admin => "admin",
             Role::User => "user",
+            Role::Component => "component",
         }
     }
 
@@ -22,14 +26,17 @@ impl Role {
         match s {
             "admin" => Some(Role::Admin),
             "user" => Some(Role::User),
+            "component" => Some(Role::Component),
             _ => None,
         }
     }
 
+    /// The role's name in English; show it with `crate::i18n::t`.
     pub fn label(self) -> &'static str {
         match self {
-            Role::Admin => "Administrator",
-            Role::User => "User",
+            Role::Admin => crate::i18n::n_("Administrator"),
+            Role::User => crate::i18n::n_("User"),
+            Role::Component => crate::i18n::n_("Component (service account)"),
         }
     }
 }

@@ -4,6 +4,7 @@
 use super::api::CreateFirstAdmin;
 use crate::common::validate::{Email, NewPassword, PersonName, Username};
 use crate::common::{AppError, FieldErrors};
+use crate::i18n::{n_, t};
 use crate::ui::{input_value, Banner, TextField};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -44,7 +45,7 @@ impl SetupForm {
         if let Err(e) = NewPassword::parse(&self.password) {
             fields.insert("password".into(), e.0);
         } else if self.password != self.password_again {
-            fields.insert("password_again".into(), "The two passwords differ.".into());
+            fields.insert("password_again".into(), n_("The two passwords differ.").into());
         }
         if fields.is_empty() {
             Ok(())
@@ -53,6 +54,9 @@ impl SetupForm {
         }
     }
 }
+
+/// The command line that makes an administrator; the same in every language.
+const CREATE_ADMIN_COMMAND: &str = "bastion-profile user create --admin";
 
 #[component]
 pub fn SetupPage() -> impl IntoView {
@@ -69,19 +73,23 @@ pub fn SetupPage() -> impl IntoView {
     view! {
         <main class="auth-page">
             <section class="auth-card" aria-labelledby="setup-title">
-                <h1 id="setup-title">"Create the first administrator"</h1>
-                <Suspense fallback=|| view! { <p class="muted">"Checking the setup link…"</p> }>
+                <h1 id="setup-title">{t("Create the first administrator")}</h1>
+                <Suspense fallback=|| view! { <p class="muted">{t("Checking the setup link…")}</p> }>
                     {move || Suspend::new(async move {
                         match valid.await {
                             Ok(true) => view! { <SetupFormView token=token() /> }.into_any(),
-                            Ok(false) => view! {
-                                <Banner kind="error">
-                                    "This setup link is not valid: it expired, was used, or an administrator already exists. "
-                                    "Restart the server for a new link, or use the command "
-                                    <code>"bastion-profile user create --admin"</code> "."
-                                </Banner>
-                                <p><a href="/login">"Go to sign in"</a></p>
-                            }.into_any(),
+                            Ok(false) => {
+                                // One sentence around the command, which stays as it is.
+                                let text = t("This setup link is not valid: it expired, was used, or an administrator already exists. \
+                                    Restart the server for a new link, or use the command {command}.");
+                                let (before, after) = text.split_once("{command}").unwrap_or((text, ""));
+                                view! {
+                                    <Banner kind="error">
+                                        {before}<code>{CREATE_ADMIN_COMMAND}</code>{after}
+                                    </Banner>
+                                    <p><a href="/login">{t("Go to sign in")}</a></p>
+                                }.into_any()
+                            }
                             Err(e) => view! { <Banner kind="error">{e.to_string()}</Banner> }.into_any(),
                         }
                     })}
@@ -131,26 +139,26 @@ fn SetupFormView(token: String) -> impl IntoView {
                 {move || error().filter(|e| !matches!(e, AppError::Invalid { .. }))
                     .map(|e| view! { <Banner kind="error">{e.to_string()}</Banner> })}
                 <form on:submit=on_submit novalidate>
-                    <TextField id="setup-username" label="Username" name="username" node_ref=username
+                    <TextField id="setup-username" label=t("Username") name="username" node_ref=username
                         autocomplete="username" error=field_error("username") required=true autofocus=true />
-                    <TextField id="setup-name" label="Full name" name="name" node_ref=name
+                    <TextField id="setup-name" label=t("Full name") name="name" node_ref=name
                         autocomplete="name" error=field_error("name") required=true />
-                    <TextField id="setup-email" label="Email" name="email" kind="email" node_ref=email
+                    <TextField id="setup-email" label=t("Email") name="email" kind="email" node_ref=email
                         autocomplete="email" error=field_error("email") required=true />
-                    <TextField id="setup-password" label="Password" name="password" kind="password"
+                    <TextField id="setup-password" label=t("Password") name="password" kind="password"
                         node_ref=password autocomplete="new-password" error=field_error("password")
-                        help="At least 8 characters; a long passphrase is best." required=true />
-                    <TextField id="setup-password-again" label="Password again" name="password_again"
+                        help=t("At least 8 characters; a long passphrase is best.") required=true />
+                    <TextField id="setup-password-again" label=t("Password again") name="password_again"
                         kind="password" node_ref=password_again autocomplete="new-password"
                         error=field_error("password_again") required=true />
                     <button type="submit" class="btn btn-primary btn-block" disabled=move || action.pending().get()>
-                        {move || if action.pending().get() { "Creating…" } else { "Create administrator" }}
+                        {move || if action.pending().get() { t("Creating…") } else { t("Create administrator") }}
                     </button>
                 </form>
             }
         >
-            <Banner kind="success">"The administrator account is ready."</Banner>
-            <p><a class="btn btn-primary" href="/login">"Sign in"</a></p>
+            <Banner kind="success">{t("The administrator account is ready.")}</Banner>
+            <p><a class="btn btn-primary" href="/login">{t("Sign in")}</a></p>
         </Show>
     }
 }

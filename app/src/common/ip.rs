@@ -28,7 +28,7 @@ impl IpRule {
     pub fn parse(raw: &str) -> Result<Self, String> {
         let s = raw.trim();
         let bad = || {
-            format!("\u{201c}{s}\u{201d} is not an IP address, a CIDR block (10.0.0.0/8), a range (10.0.0.1-10.0.0.9) or *.")
+            format!("“{s}” is not an IP address, a CIDR block (10.0.0.0/8), a range (10.0.0.1-10.0.0.9) or *.")
         };
         if s == "*" {
             return Ok(IpRule::Any);
@@ -38,19 +38,17 @@ impl IpRule {
             let max = bits(ip).1;
             let len: u8 = len.trim().parse().map_err(|_| bad())?;
             if len > max {
-                return Err(format!("\u{201c}{s}\u{201d}: the prefix length is at most {max}."));
+                return Err(format!("“{s}”: the prefix length is at most {max}."));
             }
             return Ok(IpRule::Net(ip, len));
         }
         if let Some((first, last)) = s.split_once('-') {
             let (a, b) = (addr(first).ok_or_else(bad)?, addr(last).ok_or_else(bad)?);
             if a.is_ipv4() != b.is_ipv4() {
-                return Err(format!(
-                    "\u{201c}{s}\u{201d}: both ends of a range are the same kind of address."
-                ));
+                return Err(format!("“{s}”: both ends of a range are the same kind of address."));
             }
             if bits(a).0 > bits(b).0 {
-                return Err(format!("\u{201c}{s}\u{201d}: the range starts after it ends."));
+                return Err(format!("“{s}”: the range starts after it ends."));
             }
             return Ok(IpRule::Range(a, b));
         }
@@ -91,7 +89,7 @@ pub fn parse_allowlist(entries: &[String]) -> Result<Vec<String>, Vec<String>> {
         }
     }
     if cleaned.is_empty() && problems.is_empty() {
-        problems.push("Enter at least one entry; * allows every address.".into());
+        problems.push(crate::i18n::n_("Enter at least one entry; * allows every address.").into());
     }
     if problems.is_empty() {
         Ok(cleaned)

@@ -39,22 +39,32 @@ impl Timestamp {
         t.format(&Rfc3339).unwrap_or_default()
     }
 
-    /// "2026-12-03 20:15 UTC": compact, unambiguous, for tables.
     /// `display_short` of a time that may be missing, or `none` instead.
     pub fn display_short_or(t: Option<Timestamp>, none: &str) -> String {
         t.map_or_else(|| none.to_owned(), Timestamp::display_short)
     }
 
+    /// Date and time to the minute in UTC, as the page's language writes
+    /// them: "3 Dec 2026, 20:15 UTC", "2026年12月3日 20:15 UTC".
     pub fn display_short(self) -> String {
+        self.display_short_in(crate::i18n::lang())
+    }
+
+    pub fn display_short_in(self, lang: crate::i18n::Lang) -> String {
+        const MONTHS: [&str; 12] =
+            ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
         let t = self.to_datetime();
-        format!(
-            "{:04}-{:02}-{:02} {:02}:{:02} UTC",
-            t.year(),
-            u8::from(t.month()),
-            t.day(),
-            t.hour(),
-            t.minute()
-        )
+        let (year, month, day) = (t.year(), u8::from(t.month()), t.day());
+        let (hour, minute) = (t.hour(), t.minute());
+        match lang {
+            crate::i18n::Lang::En => {
+                let name = MONTHS[usize::from(month.clamp(1, 12) - 1)];
+                format!("{day} {name} {year}, {hour:02}:{minute:02} UTC")
+            }
+            crate::i18n::Lang::ZhHans => {
+                format!("{year}年{month}月{day}日 {hour:02}:{minute:02} UTC")
+            }
+        }
     }
 
     /// A calendar day `YYYY-MM-DD`, read as the end of that day in UTC.
@@ -114,7 +124,8 @@ mod tests {
         let t = Timestamp::from_millis(1_764_793_200_000);
         assert_eq!(t.to_rfc3339(), "2025-12-03T20:20:00Z");
         assert_eq!(Timestamp::parse_rfc3339(&t.to_rfc3339()), Some(t));
-        assert_eq!(t.display_short(), "2025-12-03 20:20 UTC");
+        assert_eq!(t.display_short_in(crate::i18n::Lang::En), "3 Dec 2025, 20:20 UTC");
+        assert_eq!(t.display_short_in(crate::i18n::Lang::ZhHans), "2025年12月3日 20:20 UTC");
     }
 
     #[test]

@@ -22,6 +22,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("settings.po", include_str!("../../locales/zh-hans/settings.po")),
     ("preferences.po", include_str!("../../locales/zh-hans/preferences.po")),
     ("server.po", include_str!("../../locales/zh-hans/server.po")),
+    ("connect.po", include_str!("../../locales/zh-hans/connect.po")),
 ];
 
 /// One `msgid`/`msgstr` pair and where it was read.
@@ -201,7 +202,11 @@ impl Catalog {
             .iter()
             .filter(|e| e.english.contains('{') && !e.chinese.is_empty())
             .map(|e| (Template::split(&e.english), e.chinese.clone()))
-            .filter(|(t, _)| !t.names.is_empty())
+            // Only templates with enough fixed text to be recognised: "{n} key"
+            // would match any message that ends in " key".
+            .filter(|(t, _)| {
+                !t.names.is_empty() && t.parts.iter().map(|p| p.trim().len()).sum::<usize>() >= 8
+            })
             .collect();
         templates.sort_by_key(|(t, _)| {
             std::cmp::Reverse(t.parts.iter().map(String::len).sum::<usize>())
@@ -224,11 +229,18 @@ impl Catalog {
     }
 
     /// A finished English message rebuilt in Chinese: exactly, or as a
-    /// filled-in template (its values translated too where they are words
-    /// the catalog knows).
+    /// filled-in template whose values are translated the same way (a
+    /// reason inside a sentence), two levels deep.
     pub fn message(&self, english: &str) -> Option<String> {
+        self.message_at(english, 0)
+    }
+
+    fn message_at(&self, english: &str, depth: u8) -> Option<String> {
         if let Some(found) = self.exact(english) {
             return Some(found.to_owned());
+        }
+        if depth > 2 {
+            return None;
         }
         self.templates.iter().find_map(|(template, chinese)| {
             let values = template.capture(english)?;
@@ -237,7 +249,8 @@ impl Catalog {
                 .iter()
                 .zip(values)
                 .map(|(name, value)| {
-                    let value = self.exact(value).map_or_else(|| value.to_owned(), str::to_owned);
+                    let value =
+                        self.message_at(value, depth + 1).unwrap_or_else(|| value.to_owned());
                     (name.as_str(), value)
                 })
                 .collect();

@@ -18,7 +18,7 @@
 pub mod catalog;
 mod select;
 
-pub use select::LangSelect;
+pub use select::{switch_to, LangSelect};
 
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -130,16 +130,71 @@ thread_local! {
 pub fn lang() -> Lang {
     #[cfg(feature = "ssr")]
     {
-        if let Some(lang) = leptos::prelude::use_context::<http::request::Parts>()
-            .and_then(|parts| parts.extensions.get::<Lang>().copied())
-        {
+        // A page being rendered (registered by `shell`), else the request
+        // whose handler is running, else the request in the reactive context.
+        // The first two take no lock of the reactive owner tree: text is
+        // looked up hundreds of times per page.
+        if let Some(lang) = render::current() {
             return lang;
         }
-        REQUEST_LANG.try_with(|lang| *lang).unwrap_or_default()
+        if let Ok(lang) = REQUEST_LANG.try_with(|lang| *lang) {
+            return lang;
+        }
+        leptos::prelude::use_context::<http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<Lang>().copied())
+            .unwrap_or_default()
     }
     #[cfg(not(feature = "ssr"))]
     {
         PAGE_LANG.with(std::cell::Cell::get)
+    }
+}
+
+/// The language of each page the server is rendering, by the render's
+/// shared context (one per request, reachable without locks).
+#[cfg(feature = "ssr")]
+pub mod render {
+    use super::Lang;
+    use leptos::prelude::Owner;
+    use std::collections::BTreeMap;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::{Arc, Mutex};
+
+    static PAGES: Mutex<BTreeMap<usize, (u64, Lang)>> = Mutex::new(BTreeMap::new());
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+
+    fn key() -> Option<usize> {
+        Owner::current_shared_context().map(|ctx| Arc::as_ptr(&ctx) as *const () as usize)
+    }
+
+    /// Forgets the page's language when its render ends (kept in the
+    /// render's context, dropped with it).
+    pub struct Registered {
+        key: usize,
+        generation: u64,
+    }
+
+    impl Drop for Registered {
+        fn drop(&mut self) {
+            if let Ok(mut pages) = PAGES.lock() {
+                if pages.get(&self.key).is_some_and(|(g, _)| *g == self.generation) {
+                    pages.remove(&self.key);
+                }
+            }
+        }
+    }
+
+    /// Remembers `lang` for the page being rendered now.
+    pub fn register(lang: Lang) -> Option<Registered> {
+        let key = key()?;
+        let generation = NEXT.fetch_add(1, Ordering::Relaxed);
+        PAGES.lock().ok()?.insert(key, (generation, lang));
+        Some(Registered { key, generation })
+    }
+
+    pub fn current() -> Option<Lang> {
+        let key = key()?;
+        PAGES.lock().ok()?.get(&key).map(|(_, lang)| *lang)
     }
 }
 
@@ -160,6 +215,12 @@ pub fn tr(lang: Lang, english: &'static str) -> &'static str {
         Lang::En => english,
         Lang::ZhHans => catalog::Catalog::get().exact(english).unwrap_or(english),
     }
+}
+
+/// Whether the catalog translates `english`: text without an entry is a
+/// name (a terminal theme, a font) and is marked `translate="no"`.
+pub fn has_translation(english: &str) -> bool {
+    catalog::Catalog::get().exact(english).is_some()
 }
 
 /// English text with `{name}` placeholders, translated, then filled in.
@@ -203,7 +264,7 @@ pub fn number(n: i64) -> String {
         out.push('-');
     }
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

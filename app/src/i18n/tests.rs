@@ -79,6 +79,18 @@ fn literals(path: &Path, src: &str) -> Vec<Literal> {
                         Some(b'n') => text.push('\n'),
                         Some(b'"') => text.push('"'),
                         Some(b'\\') => text.push('\\'),
+                        Some(b'u') => {
+                            // `\u{201c}`
+                            let close = src[j..].find('}').map_or(j + 2, |e| j + e);
+                            let hex = src.get(j + 3..close).unwrap_or_default();
+                            if let Some(ch) =
+                                u32::from_str_radix(hex, 16).ok().and_then(char::from_u32)
+                            {
+                                text.push(ch);
+                            }
+                            j = close + 1;
+                            continue;
+                        }
                         Some(b'\n') => {
                             // A continued line: the break and the next line's indent vanish.
                             line += 1;
@@ -100,10 +112,10 @@ fn literals(path: &Path, src: &str) -> Vec<Literal> {
                 text.push(ch);
                 j += ch.len_utf8();
             }
-            let line_start = src[..i].rfind('\n').map_or(0, |s| s + 1);
-            let before_start = src[..i].len().saturating_sub(120).max(0);
-            let before_start = (before_start..=i).find(|&k| src.is_char_boundary(k)).unwrap_or(i);
-            let before = src[before_start.min(line_start.max(before_start))..i].to_owned();
+            // What stands before it, up to 120 bytes back (calls wrap lines).
+            let from = i.saturating_sub(120);
+            let from = (from..=i).find(|&k| src.is_char_boundary(k)).unwrap_or(i);
+            let before = src[from..i].to_owned();
             let after_end = (j + 1 + 40).min(src.len());
             let after_end =
                 (after_end..=src.len()).find(|&k| src.is_char_boundary(k)).unwrap_or(src.len());
@@ -182,10 +194,12 @@ fn shown(lit: &Literal) -> Option<&'static str> {
         return Some("marked");
     }
     // `tr(lang, "...")`, `tfr(lang, "...", ..)`
-    if let Some(call) = before_no_ws.rsplit_once("tr(").or_else(|| before_no_ws.rsplit_once("tfr("))
-    {
-        if call.1.ends_with(',') && !call.1.contains('(') && !call.1.contains('"') {
-            return Some("marked");
+    for call in ["tr(", "tfr("] {
+        if let Some((head, args)) = before_no_ws.rsplit_once(call) {
+            let word_start = !head.ends_with(|c: char| c.is_alphanumeric() || c == '_');
+            if word_start && args.ends_with(',') && !args.contains('(') && !args.contains('"') {
+                return Some("marked");
+            }
         }
     }
     if SHOWN_ATTRIBUTES.iter().any(|a| before.ends_with(a)) {

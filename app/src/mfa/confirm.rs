@@ -7,6 +7,7 @@ use super::api::{get_confirm_options, ConfirmIdentity, SendMfaCode};
 use super::model::MfaKind;
 use super::send::SendCodeControl;
 use crate::common::AppError;
+use crate::i18n::t;
 use crate::ui::{input_value, Banner, TextField};
 use leptos::html;
 use leptos::prelude::*;
@@ -67,8 +68,8 @@ fn ConfirmDialog(ctx: ConfirmCtx) -> impl IntoView {
     view! {
         <div class="modal-backdrop" on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Escape" { cancel() }>
             <div class="modal" on:keydown=move |ev: leptos::ev::KeyboardEvent| crate::ui::trap_focus(&ev) role="dialog" aria-modal="true" aria-labelledby="confirm-identity-title">
-                <h2 id="confirm-identity-title">"Confirm it is you"</h2>
-                <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                <h2 id="confirm-identity-title">{t("Confirm it is you")}</h2>
+                <Suspense fallback=|| view! { <p class="loading">{t("Loading…")}</p> }>
                     {move || Suspend::new(async move {
                         match options.await {
                             Err(e) => view! { <Banner kind="error">{e.to_string()}</Banner> }.into_any(),
@@ -87,19 +88,19 @@ fn ConfirmDialog(ctx: ConfirmCtx) -> impl IntoView {
                                     }
                                 });
                                 let help = move || match selected.get() {
-                                    Some(k) => k.prompt(),
-                                    None => "Your current password.",
+                                    Some(k) => t(k.prompt()),
+                                    None => t("Your current password."),
                                 };
                                 let (label, autocomplete, kind_attr) = match first {
-                                    Some(_) => ("Code", "one-time-code", "text"),
-                                    None => ("Password", "current-password", "password"),
+                                    Some(_) => (t("Code"), "one-time-code", "text"),
+                                    None => (t("Password"), "current-password", "password"),
                                 };
                                 let on_submit = move |ev: leptos::ev::SubmitEvent| {
                                     ev.prevent_default();
                                     action.dispatch(ConfirmIdentity { kind: selected.get_untracked(), secret: input_value(&secret) });
                                 };
                                 view! {
-                                    <p class="muted">"This action needs a fresh proof that it is really you."</p>
+                                    <p class="muted">{t("This action needs a fresh proof that it is really you.")}</p>
                                     <form on:submit=on_submit novalidate>
                                         {show_picker.then(|| view! { <KindPicker kinds=kinds.clone() selected /> })}
                                         {move || selected.get().filter(|k| k.is_sent()).map(|_| view! {
@@ -110,9 +111,9 @@ fn ConfirmDialog(ctx: ConfirmCtx) -> impl IntoView {
                                             node_ref=secret autocomplete=autocomplete
                                             error=field_error required=true autofocus=true />
                                         <div class="form-actions">
-                                            <button type="button" class="btn" on:click=move |_| cancel()>"Cancel"</button>
+                                            <button type="button" class="btn" on:click=move |_| cancel()>{t("Cancel")}</button>
                                             <button type="submit" class="btn btn-primary" disabled=move || action.pending().get()>
-                                                {move || if action.pending().get() { "Checking…" } else { "Confirm" }}
+                                                {move || if action.pending().get() { t("Checking…") } else { t("Confirm") }}
                                             </button>
                                         </div>
                                     </form>
@@ -131,13 +132,13 @@ fn ConfirmDialog(ctx: ConfirmCtx) -> impl IntoView {
 pub fn KindPicker(kinds: Vec<MfaKind>, selected: RwSignal<Option<MfaKind>>) -> impl IntoView {
     view! {
         <fieldset class="kind-picker">
-            <legend>"Verify with"</legend>
+            <legend>{t("Verify with")}</legend>
             {kinds.into_iter().map(|k| view! {
                 <label class="radio">
                     <input type="radio" name="mfa-kind" value=k.as_str()
                         checked=move || selected.get() == Some(k)
                         on:change=move |_| selected.set(Some(k)) />
-                    {k.label()}
+                    {t(k.label())}
                 </label>
             }).collect_view()}
         </fieldset>

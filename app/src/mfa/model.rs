@@ -1,3 +1,4 @@
+use crate::i18n::{n_, t, tf};
 use serde::{Deserialize, Serialize};
 
 /// A kind of second factor, in JumpServer's names where it has one.
@@ -34,22 +35,24 @@ impl MfaKind {
         }
     }
 
+    /// The kind's name in English (server messages are made with it); show
+    /// it with `crate::i18n::t`.
     pub fn label(self) -> &'static str {
         match self {
-            MfaKind::Otp => "Authenticator app",
-            MfaKind::Recovery => "Recovery code",
-            MfaKind::Email => "Email code",
-            MfaKind::Sms => "SMS code",
+            MfaKind::Otp => n_("Authenticator app"),
+            MfaKind::Recovery => n_("Recovery code"),
+            MfaKind::Email => n_("Email code"),
+            MfaKind::Sms => n_("SMS code"),
         }
     }
 
-    /// What the code field asks for.
+    /// What the code field asks for, in English; show it with `crate::i18n::t`.
     pub fn prompt(self) -> &'static str {
         match self {
-            MfaKind::Otp => "The 6-digit code your authenticator app shows now.",
-            MfaKind::Recovery => "One of the recovery codes you saved (each works once).",
-            MfaKind::Email => "Send a code to your email address, then enter it here.",
-            MfaKind::Sms => "Send a code to your phone, then enter it here.",
+            MfaKind::Otp => n_("The 6-digit code your authenticator app shows now."),
+            MfaKind::Recovery => n_("One of the recovery codes you saved (each works once)."),
+            MfaKind::Email => n_("Send a code to your email address, then enter it here."),
+            MfaKind::Sms => n_("Send a code to your phone, then enter it here."),
         }
     }
 
@@ -142,11 +145,13 @@ impl std::fmt::Debug for RecoveryCodes {
 }
 
 impl RecoveryCodes {
-    /// The text of the download: one code a line, with a heading.
+    /// The text of the download: one code a line, with a heading (in the
+    /// page's language).
     pub fn as_text(&self, account: &str) -> String {
-        let mut text = format!(
-            "Bastion Profile recovery codes for {account}\nEach code works once. Keep them somewhere safe.\n\n"
-        );
+        let mut text = tf("Bastion Profile recovery codes for {account}", &[("account", account)]);
+        text.push('\n');
+        text.push_str(t("Each code works once. Keep them somewhere safe."));
+        text.push_str("\n\n");
         for code in &self.0 {
             text.push_str(code);
             text.push('\n');

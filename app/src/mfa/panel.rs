@@ -6,6 +6,7 @@ use super::bind::RecoveryCodesView;
 use super::confirm::use_confirm;
 use super::model::MfaStatus;
 use crate::common::AppError;
+use crate::i18n::{t, tf};
 use crate::ui::{input_value, Banner, TextField};
 use leptos::html;
 use leptos::prelude::*;
@@ -31,8 +32,8 @@ pub fn MfaPanel(account: String) -> impl IntoView {
 
     view! {
         <section class="card" aria-labelledby="auth-title">
-            <h2 id="auth-title">"Two-step verification"</h2>
-            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            <h2 id="auth-title">{t("Two-step verification")}</h2>
+            <Transition fallback=|| view! { <p class="loading">{t("Loading…")}</p> }>
                 {move || Suspend::new(async move {
                     match status.await {
                         Ok(s) => view! { <StatusView status=s unbind regenerate changed /> }.into_any(),
@@ -64,41 +65,41 @@ fn StatusView(
     let low = status.otp_bound && left <= MfaStatus::LOW_RECOVERY_CODES;
     view! {
         {status.forced.then(|| view! {
-            <p class="muted">"Your organisation requires two-step verification for your account."</p>
+            <p class="muted">{t("Your organisation requires two-step verification for your account.")}</p>
         })}
         <dl class="facts">
             <div class="fact">
-                <dt>"Authenticator app"</dt>
-                <dd data-testid="otp-state">{if status.otp_bound { "Bound" } else { "Not bound" }}</dd>
+                <dt>{t("Authenticator app")}</dt>
+                <dd data-testid="otp-state">{if status.otp_bound { t("Bound") } else { t("Not bound") }}</dd>
             </div>
             <div class="fact">
-                <dt>"Recovery codes"</dt>
+                <dt>{t("Recovery codes")}</dt>
                 <dd data-testid="recovery-left">
-                    {if status.otp_bound { format!("{left} of 10 left") } else { "None".to_owned() }}
+                    {if status.otp_bound { tf("{left} of 10 left", &[("left", left.to_string())]) } else { t("None").to_owned() }}
                 </dd>
             </div>
             {(status.email_offered || email_on).then(|| view! {
                 <div class="fact">
-                    <dt>"Email codes"</dt>
-                    <dd data-testid="email-state">"On: your administrator turned on codes by email for everyone"</dd>
+                    <dt>{t("Email codes")}</dt>
+                    <dd data-testid="email-state">{t("On: your administrator turned on codes by email for everyone")}</dd>
                 </div>
             })}
         </dl>
         {low.then(|| view! {
-            <Banner kind="warning">{format!("Only {left} recovery codes left. Make a new set before you run out.")}</Banner>
+            <Banner kind="warning">{tf("Only {left} recovery codes left. Make a new set before you run out.", &[("left", left.to_string())])}</Banner>
         })}
         <div class="form-actions">
             {if status.otp_bound {
                 view! {
-                    <a class="btn" href="/otp/bind">"Replace authenticator"</a>
-                    <button type="button" class="btn btn-danger" on:click=move |_| removing.set(true)>"Remove authenticator"</button>
+                    <a class="btn" href="/otp/bind">{t("Replace authenticator")}</a>
+                    <button type="button" class="btn btn-danger" on:click=move |_| removing.set(true)>{t("Remove authenticator")}</button>
                     <button type="button" class="btn" disabled=move || regenerate.pending().get()
                         on:click=move |_| { regenerate.dispatch(RegenerateRecoveryCodes {}); }>
-                        "New recovery codes"
+                        {t("New recovery codes")}
                     </button>
                 }.into_any()
             } else {
-                view! { <a class="btn btn-primary" href="/otp/bind">"Set up authenticator app"</a> }.into_any()
+                view! { <a class="btn btn-primary" href="/otp/bind">{t("Set up authenticator app")}</a> }.into_any()
             }}
         </div>
         <super::phone::SmsSection offered=status.sms_offered phone=status.sms_phone.clone() changed />
@@ -142,14 +143,14 @@ fn RemoveDialog(unbind: ServerAction<UnbindTotp>, on_close: Callback<()>) -> imp
     view! {
         <div class="modal-backdrop" on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Escape" { on_close.run(()) }>
             <div class="modal" on:keydown=move |ev: leptos::ev::KeyboardEvent| crate::ui::trap_focus(&ev) role="alertdialog" aria-modal="true" aria-labelledby="remove-otp-title">
-                <h2 id="remove-otp-title">"Remove the authenticator?"</h2>
-                <p>"Its codes and your recovery codes stop working. Enter a current code to confirm."</p>
+                <h2 id="remove-otp-title">{t("Remove the authenticator?")}</h2>
+                <p>{t("Its codes and your recovery codes stop working. Enter a current code to confirm.")}</p>
                 <form on:submit=on_submit novalidate>
-                    <TextField id="remove-otp-code" label="Code from the app" name="code" node_ref=code
+                    <TextField id="remove-otp-code" label=t("Code from the app") name="code" node_ref=code
                         autocomplete="one-time-code" error=error required=true autofocus=true />
                     <div class="form-actions">
-                        <button type="button" class="btn" on:click=move |_| on_close.run(())>"Cancel"</button>
-                        <button type="submit" class="btn btn-danger" disabled=move || unbind.pending().get()>"Remove"</button>
+                        <button type="button" class="btn" on:click=move |_| on_close.run(())>{t("Cancel")}</button>
+                        <button type="submit" class="btn btn-danger" disabled=move || unbind.pending().get()>{t("Remove")}</button>
                     </div>
                 </form>
             </div>

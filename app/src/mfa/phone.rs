@@ -5,6 +5,7 @@ use super::api::{FinishPhoneBinding, RemoveSms, StartPhoneBinding};
 use super::confirm::use_confirm;
 use super::send::SendCodeControl;
 use crate::common::AppError;
+use crate::i18n::{t, tf};
 use crate::ui::{input_value, Banner, ConfirmDialog, TextField};
 use leptos::html;
 use leptos::prelude::*;
@@ -26,25 +27,25 @@ pub fn SmsSection(offered: bool, phone: Option<String>, changed: RwSignal<u32>) 
         None => {}
     });
     let state = match &phone {
-        Some(p) => format!("On: codes go to {p}"),
-        None if offered => "Not set up".to_owned(),
-        None => "Not offered on this server".to_owned(),
+        Some(p) => tf("On: codes go to {phone}", &[("phone", p)]),
+        None if offered => t("Not set up").to_owned(),
+        None => t("Not offered on this server").to_owned(),
     };
     let has_phone = phone.is_some();
     view! {
         <dl class="facts">
             <div class="fact">
-                <dt>"SMS codes"</dt>
+                <dt>{t("SMS codes")}</dt>
                 <dd data-testid="sms-state">{state}</dd>
             </div>
         </dl>
         <div class="form-actions">
             {has_phone.then(|| view! {
-                <button type="button" class="btn btn-danger" on:click=move |_| removing.set(true)>"Stop SMS codes"</button>
+                <button type="button" class="btn btn-danger" on:click=move |_| removing.set(true)>{t("Stop SMS codes")}</button>
             })}
             {(offered && !has_phone).then(|| view! {
                 <button type="button" class="btn" on:click=move |_| binding.set(true)
-                    disabled=move || binding.get()>"Set up SMS codes"</button>
+                    disabled=move || binding.get()>{t("Set up SMS codes")}</button>
             })}
         </div>
         {move || match remove.value().get() {
@@ -58,10 +59,10 @@ pub fn SmsSection(offered: bool, phone: Option<String>, changed: RwSignal<u32>) 
                 on_cancel=Callback::new(move |()| binding.set(false)) />
         </Show>
         <Show when=move || removing.get()>
-            <ConfirmDialog title="Stop SMS codes?" confirm_label="Stop SMS codes"
+            <ConfirmDialog title=t("Stop SMS codes?") confirm_label=t("Stop SMS codes")
                 on_confirm=Callback::new(move |()| { removing.set(false); remove.dispatch(RemoveSms {}); })
                 on_cancel=Callback::new(move |()| removing.set(false))>
-                <p>"Codes will no longer be texted to this number. You can set it up again later."</p>
+                <p>{t("Codes will no longer be texted to this number. You can set it up again later.")}</p>
             </ConfirmDialog>
         </Show>
     }
@@ -117,18 +118,18 @@ fn PhoneBinding(on_done: Callback<()>, on_cancel: Callback<()>) -> impl IntoView
         finish.dispatch(FinishPhoneBinding { code: last_code.get_value() });
     };
     view! {
-        <form class="inline-form" on:submit=on_submit novalidate aria-label="Set up SMS codes">
-            <TextField id="sms-phone" label="Mobile phone number" name="phone" kind="tel" node_ref=phone
+        <form class="inline-form" on:submit=on_submit novalidate aria-label=t("Set up SMS codes")>
+            <TextField id="sms-phone" label=t("Mobile phone number") name="phone" kind="tel" node_ref=phone
                 autocomplete="tel" placeholder="+86 138 0013 8000"
-                help="With the country code. A code is texted to it; the number is used only once that code comes back."
+                help=t("With the country code. A code is texted to it; the number is used only once that code comes back.")
                 error=phone_error required=true autofocus=true />
             <SendCodeControl result=sent pending=start.pending() on_send />
-            <TextField id="sms-code" label="Code from the text message" name="code" node_ref=code
+            <TextField id="sms-code" label=t("Code from the text message") name="code" node_ref=code
                 autocomplete="one-time-code" error=code_error required=true />
             <div class="form-actions">
-                <button type="button" class="btn" on:click=move |_| on_cancel.run(())>"Cancel"</button>
+                <button type="button" class="btn" on:click=move |_| on_cancel.run(())>{t("Cancel")}</button>
                 <button type="submit" class="btn btn-primary" disabled=move || finish.pending().get()>
-                    {move || if finish.pending().get() { "Checking…" } else { "Use this number" }}
+                    {move || if finish.pending().get() { t("Checking…") } else { t("Use this number") }}
                 </button>
             </div>
         </form>

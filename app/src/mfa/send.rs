@@ -4,6 +4,7 @@
 
 use super::model::CodeSent;
 use crate::common::AppError;
+use crate::i18n::{t, tf};
 use leptos::prelude::*;
 
 #[component]
@@ -13,7 +14,7 @@ pub fn SendCodeControl(
     result: Signal<Option<Result<CodeSent, AppError>>>,
     #[prop(into)] pending: Signal<bool>,
     on_send: Callback<()>,
-    #[prop(into, default = "Send code".into())] label: String,
+    #[prop(into, default = t("Send code").into())] label: String,
 ) -> impl IntoView {
     let remaining = RwSignal::new(0u32);
     Effect::new(move |_| {
@@ -41,11 +42,11 @@ pub fn SendCodeControl(
     let button_text = move || {
         let n = remaining.get();
         if pending.get() {
-            "Sending…".to_owned()
+            t("Sending…").to_owned()
         } else if n > 0 {
-            format!("Send again in {n} s")
+            tf("Send again in {n} s", &[("n", n.to_string())])
         } else if matches!(result.get(), Some(Ok(_))) {
-            "Send a new code".to_owned()
+            t("Send a new code").to_owned()
         } else {
             label.get_value()
         }
@@ -60,8 +61,13 @@ pub fn SendCodeControl(
             <p class="help" role="status" aria-live="polite">
                 {move || match result.get() {
                     Some(Ok(sent)) => {
-                        let to = if sent.sent_to.is_empty() { String::new() } else { format!(" to {}", sent.sent_to) };
-                        format!("Code sent{to}. It is valid for {} minutes.", sent.ttl_secs.div_ceil(60))
+                        let minutes = sent.ttl_secs.div_ceil(60).to_string();
+                        if sent.sent_to.is_empty() {
+                            tf("Code sent. It is valid for {minutes} minutes.", &[("minutes", minutes)])
+                        } else {
+                            tf("Code sent to {to}. It is valid for {minutes} minutes.",
+                                &[("to", sent.sent_to), ("minutes", minutes)])
+                        }
                     }
                     _ => String::new(),
                 }}

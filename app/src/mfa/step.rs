@@ -4,6 +4,7 @@ use super::api::{mfa_step_choices, PassMfaStep, SendMfaCode};
 use super::confirm::KindPicker;
 use super::model::MfaKind;
 use super::send::SendCodeControl;
+use crate::i18n::t;
 use crate::ui::{hard_navigate, input_value, Banner, TextField};
 use leptos::html;
 use leptos::prelude::*;
@@ -15,19 +16,23 @@ pub fn MfaStepPage() -> impl IntoView {
     view! {
         <main class="auth-page">
             <section class="auth-card" aria-labelledby="mfa-title">
-                <h1 id="mfa-title">"Two-step verification"</h1>
-                <Suspense fallback=|| view! { <p class="loading" aria-busy="true">"Loading…"</p> }>
+                // As on the sign-in page: the language can still change here.
+                <div class="form-actions auth-lang">
+                    <crate::i18n::LangSelect />
+                </div>
+                <h1 id="mfa-title">{t("Two-step verification")}</h1>
+                <Suspense fallback=|| view! { <p class="loading" aria-busy="true">{t("Loading…")}</p> }>
                     {move || Suspend::new(async move {
                         match choices.await {
                             Ok(kinds) if !kinds.is_empty() => view! { <StepForm kinds /> }.into_any(),
-                            Ok(_) => view! { <Banner kind="error">"No second factor is set up for this account."</Banner> }.into_any(),
+                            Ok(_) => view! { <Banner kind="error">{t("No second factor is set up for this account.")}</Banner> }.into_any(),
                             Err(_) => view! {
-                                <Banner kind="error">"This sign-in expired. Enter your password again."</Banner>
+                                <Banner kind="error">{t("This sign-in expired. Enter your password again.")}</Banner>
                             }.into_any(),
                         }
                     })}
                 </Suspense>
-                <p class="muted"><a href="/login">"Start again"</a></p>
+                <p class="muted"><a href="/login">{t("Start again")}</a></p>
             </section>
         </main>
     }
@@ -72,7 +77,7 @@ fn StepForm(kinds: Vec<MfaKind>) -> impl IntoView {
             send.dispatch(SendMfaCode { kind });
         }
     });
-    let help = move || selected.get().map(|k| k.prompt()).unwrap_or_default();
+    let help = move || selected.get().map(|k| t(k.prompt())).unwrap_or_default();
     let show_picker = kinds.len() > 1;
     view! {
         <form on:submit=on_submit novalidate>
@@ -81,10 +86,10 @@ fn StepForm(kinds: Vec<MfaKind>) -> impl IntoView {
                 <SendCodeControl result=sent pending=send.pending() on_send />
             })}
             <p class="help" data-testid="mfa-prompt">{help}</p>
-            <TextField id="mfa-code" label="Code" name="code" node_ref=code autocomplete="one-time-code"
+            <TextField id="mfa-code" label=t("Code") name="code" node_ref=code autocomplete="one-time-code"
                 error=error required=true autofocus=true />
             <button type="submit" class="btn btn-primary btn-block" disabled=move || action.pending().get()>
-                {move || if action.pending().get() { "Verifying…" } else { "Verify" }}
+                {move || if action.pending().get() { t("Verifying…") } else { t("Verify") }}
             </button>
         </form>
     }

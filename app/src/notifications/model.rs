@@ -48,8 +48,8 @@ impl Backend {
 
     pub fn label(self) -> &'static str {
         match self {
-            Backend::SiteMsg => "Site messages",
-            Backend::Email => "Email",
+            Backend::SiteMsg => crate::i18n::n_("Site messages"),
+            Backend::Email => crate::i18n::n_("Email"),
             Backend::Dingtalk => "DingTalk",
             Backend::Wecom => "WeCom",
             Backend::Feishu => "Feishu",

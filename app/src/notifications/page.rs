@@ -4,6 +4,7 @@ use super::api::{
     get_subscription, list_messages, DeleteMessage, MarkMessagesRead, SetSubscription,
 };
 use super::model::{Backend, BackendInfo, SiteMessage, Subscription};
+use crate::i18n::{localize, t, tf};
 use crate::shell::InboxChanged;
 use crate::ui::{Banner, ConfirmDialog};
 use leptos::prelude::*;
@@ -14,8 +15,8 @@ pub fn MessagesPage() -> impl IntoView {
     view! {
         <div class="page">
             <header class="page-header">
-                <h1>"Messages"</h1>
-                <p class="muted">"Security notices about your account, and where they are sent."</p>
+                <h1>{t("Messages")}</h1>
+                <p class="muted">{t("Security notices about your account, and where they are sent.")}</p>
             </header>
             <SubscriptionCard />
             <Inbox />
@@ -28,8 +29,8 @@ fn SubscriptionCard() -> impl IntoView {
     let current = Resource::new(|| (), |_| get_subscription());
     view! {
         <section class="card" aria-labelledby="subs-title">
-            <h2 id="subs-title">"Send notices to"</h2>
-            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            <h2 id="subs-title">{t("Send notices to")}</h2>
+            <Transition fallback=|| view! { <p class="loading">{t("Loading…")}</p> }>
                 {move || Suspend::new(async move {
                     match current.await {
                         Ok((offered, subscription)) => view! { <SubscriptionForm offered subscription /> }.into_any(),
@@ -67,7 +68,7 @@ fn SubscriptionForm(offered: Vec<BackendInfo>, subscription: Subscription) -> im
     view! {
         <form on:submit=on_submit novalidate>
             <fieldset class="field checks">
-                <legend>"Where notices about sign-ins and credential changes go"</legend>
+                <legend>{t("Where notices about sign-ins and credential changes go")}</legend>
                 {offered.into_iter().map(|info| {
                     let b = info.name;
                     let always = b == Backend::SiteMsg;
@@ -77,20 +78,20 @@ fn SubscriptionForm(offered: Vec<BackendInfo>, subscription: Subscription) -> im
                                 checked=move || always || chosen.get().contains(&b)
                                 disabled=always
                                 on:change=move |ev| toggle(b, event_target_checked(&ev)) />
-                            " " {info.name_display}
-                            {always.then(|| view! { <span class="muted">" (always on)"</span> })}
+                            " " {localize(&info.name_display).into_owned()}
+                            {always.then(|| view! { <span class="muted">{t(" (always on)")}</span> })}
                         </label>
                     }
                 }).collect_view()}
             </fieldset>
             {move || match save.value().get() {
-                Some(Ok(_)) => Some(view! { <Banner kind="success">"Saved."</Banner> }.into_any()),
+                Some(Ok(_)) => Some(view! { <Banner kind="success">{t("Saved.")}</Banner> }.into_any()),
                 Some(Err(e)) => Some(view! { <Banner kind="error">{e.field("receive_backends").unwrap_or_else(|| e.to_string())}</Banner> }.into_any()),
                 None => None,
             }}
             <div class="form-actions">
                 <button type="submit" class="btn btn-primary" disabled=move || save.pending().get()>
-                    {move || if save.pending().get() { "Saving…" } else { "Save" }}
+                    {move || if save.pending().get() { t("Saving…") } else { t("Save") }}
                 </button>
             </div>
         </form>
@@ -115,14 +116,14 @@ fn Inbox() -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="inbox-title">
             <div class="card-header">
-                <h2 id="inbox-title">"Inbox"</h2>
+                <h2 id="inbox-title">{t("Inbox")}</h2>
                 <button type="button" class="btn" disabled=move || mark.pending().get()
-                    on:click=move |_| { mark.dispatch(MarkMessagesRead { ids: None }); }>"Mark all read"</button>
+                    on:click=move |_| { mark.dispatch(MarkMessagesRead { ids: None }); }>{t("Mark all read")}</button>
             </div>
-            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            <Transition fallback=|| view! { <p class="loading">{t("Loading…")}</p> }>
                 {move || Suspend::new(async move {
                     match messages.await {
-                        Ok(list) if list.is_empty() => view! { <p class="muted">"No messages."</p> }.into_any(),
+                        Ok(list) if list.is_empty() => view! { <p class="muted">{t("No messages.")}</p> }.into_any(),
                         Ok(list) => view! {
                             <ul class="messages" data-testid="messages">
                                 {list.into_iter().map(|m| view! { <MessageItem m open mark deleting /> }).collect_view()}
@@ -134,7 +135,7 @@ fn Inbox() -> impl IntoView {
             </Transition>
             {move || delete.value().get().and_then(|r| r.err()).map(|e| view! { <Banner kind="error">{e.to_string()}</Banner> })}
             <Show when=move || deleting.get().is_some()>
-                <ConfirmDialog title="Delete this message?" confirm_label="Delete"
+                <ConfirmDialog title=t("Delete this message?") confirm_label=t("Delete")
                     on_confirm=Callback::new(move |()| {
                         if let Some(id) = deleting.get_untracked() {
                             delete.dispatch(DeleteMessage { id });
@@ -142,7 +143,7 @@ fn Inbox() -> impl IntoView {
                         deleting.set(None);
                     })
                     on_cancel=Callback::new(move |()| deleting.set(None))>
-                    <p>"It is removed from your inbox for good."</p>
+                    <p>{t("It is removed from your inbox for good.")}</p>
                 </ConfirmDialog>
             </Show>
         </section>
@@ -174,12 +175,12 @@ fn MessageItem(
             <div class="message-head">
                 <button type="button" class="link-button message-subject" aria-expanded=move || (open.get() == Some(id)).to_string()
                     aria-controls=body_id.clone() on:click=toggle>
-                    {unread.then(|| view! { <span class="sr-only">"Unread: "</span> })}
+                    {unread.then(|| view! { <span class="sr-only">{t("Unread: ")}</span> })}
                     {m.subject.clone()}
                 </button>
                 <time class="muted" datetime=m.date_created.to_rfc3339()>{m.date_created.display_short()}</time>
-                <button type="button" class="btn btn-small" aria-label=format!("Delete message: {}", m.subject)
-                    on:click=move |_| deleting.set(Some(id))>"Delete"</button>
+                <button type="button" class="btn btn-small" aria-label=tf("Delete message: {subject}", &[("subject", m.subject.as_str())])
+                    on:click=move |_| deleting.set(Some(id))>{t("Delete")}</button>
             </div>
             <Show when=move || open.get() == Some(id)>
                 <pre class="message-body" id=format!("msg-{id}")>{m.message.clone()}</pre>

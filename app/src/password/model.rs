@@ -1,5 +1,6 @@
 use super::strength::{assess, Strength};
 use crate::common::{AppError, FieldErrors};
+use crate::i18n::{localize, n_};
 use serde::{Deserialize, Serialize};
 
 /// `PUT /api/v1/users/profile/password/`, in JumpServer's field names.
@@ -50,7 +51,8 @@ impl PasswordRules {
 }
 
 /// One rule and whether a candidate password meets it, for the checklist
-/// beside the field and for the server's refusal.
+/// beside the field and for the server's refusal. The texts are English;
+/// show them with `crate::i18n::localize`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RuleCheck {
     /// Stable name: `length`, `upper`, `lower`, `digit`, `special`, `common`, `strength`, `max_length`.
@@ -65,6 +67,10 @@ pub struct RuleCheck {
 /// Whether a character belongs to a class (uppercase, digit, ...).
 type CharTest = fn(char) -> bool;
 
+/// A class of characters a policy may require: its rule name, its line in
+/// the checklist, the advice when it is missing, and the test.
+type CharClass = (bool, &'static str, &'static str, &'static str, CharTest);
+
 fn rule(rule: &str, label: String, failure: String, met: bool) -> RuleCheck {
     RuleCheck { rule: rule.into(), label, failure, met }
 }
@@ -74,65 +80,78 @@ impl PasswordRules {
     pub fn check(&self, password: &str) -> (Vec<RuleCheck>, Strength) {
         let strength = assess(password, &self.personal);
         let chars = password.chars().count();
+        let (min, min_mfa) = (self.min_length, self.min_length_mfa);
         let mut checks = vec![rule(
             "length",
-            format!("At least {} characters", self.min_length),
+            format!("At least {min} characters"),
             if self.has_mfa {
-                format!("Use at least {} characters.", self.min_length)
+                format!("Use at least {min} characters.")
             } else {
                 format!(
-                    "Use at least {} characters (or {} once you use two-step verification).",
-                    self.min_length, self.min_length_mfa
+                    "Use at least {min} characters (or {min_mfa} once you use two-step verification)."
                 )
             },
-            chars >= self.min_length,
+            chars >= min,
         )];
-        if !self.has_mfa && self.min_length_mfa >= self.min_length {
-            checks[0].failure = format!("Use at least {} characters.", self.min_length);
+        if !self.has_mfa && min_mfa >= min {
+            checks[0].failure = format!("Use at least {min} characters.");
         }
-        let classes: [(bool, &str, &str, CharTest); 4] = [
-            (self.require_upper, "upper", "an uppercase letter", char::is_uppercase),
-            (self.require_lower, "lower", "a lowercase letter", char::is_lowercase),
-            (self.require_digit, "digit", "a digit", |c| c.is_ascii_digit()),
-            (self.require_special, "special", "a special character", |c| {
-                !c.is_alphanumeric() && !c.is_whitespace()
+        let classes: [CharClass; 4] = [
+            (
+                self.require_upper,
+                "upper",
+                n_("Contains an uppercase letter"),
+                n_("Add an uppercase letter."),
+                char::is_uppercase,
+            ),
+            (
+                self.require_lower,
+                "lower",
+                n_("Contains a lowercase letter"),
+                n_("Add a lowercase letter."),
+                char::is_lowercase,
+            ),
+            (self.require_digit, "digit", n_("Contains a digit"), n_("Add a digit."), |c| {
+                c.is_ascii_digit()
             }),
+            (
+                self.require_special,
+                "special",
+                n_("Contains a special character"),
+                n_("Add a special character."),
+                |c| !c.is_alphanumeric() && !c.is_whitespace(),
+            ),
         ];
-        for (required, name, what, test) in classes {
+        for (required, name, label, failure, test) in classes {
             if required {
-                checks.push(rule(
-                    name,
-                    format!("Contains {what}"),
-                    format!("Add {what}."),
-                    password.chars().any(test),
-                ));
+                checks.push(rule(name, label.into(), failure.into(), password.chars().any(test)));
             }
         }
         checks.push(rule(
             "common",
-            "Not a well-known password or your own name".into(),
-            "This is a well-known password or your own name: choose something else.".into(),
+            n_("Not a well-known password or your own name").into(),
+            n_("This is a well-known password or your own name: choose something else.").into(),
             password.is_empty() || !strength.common,
         ));
         if self.min_score > 0 {
-            let hint = strength
-                .warning
-                .clone()
-                .or_else(|| strength.suggestions.first().cloned())
-                .map(|h| format!(" {h}"))
-                .unwrap_or_default();
+            let hint = strength.warning.clone().or_else(|| strength.suggestions.first().cloned());
+            let label = score_label(self.min_score);
             checks.push(rule(
                 "strength",
-                format!("Hard to guess (at least \u{201c}{}\u{201d})", score_label(self.min_score)),
-                format!("Too easy to guess.{hint}"),
+                format!("Hard to guess (at least “{label}”)"),
+                match hint {
+                    Some(hint) => format!("Too easy to guess. {hint}"),
+                    None => n_("Too easy to guess.").into(),
+                },
                 strength.score >= self.min_score,
             ));
         }
         if password.len() > Self::MAX_BYTES {
+            let max = Self::MAX_BYTES;
             checks.push(rule(
                 "max_length",
-                format!("At most {} bytes", Self::MAX_BYTES),
-                format!("Use at most {} bytes.", Self::MAX_BYTES),
+                format!("At most {max} bytes"),
+                format!("Use at most {max} bytes."),
                 false,
             ));
         }
@@ -140,27 +159,29 @@ impl PasswordRules {
     }
 
     /// The checks a browser can make before sending: each field's first
-    /// problem (the old password is checked by the server only).
+    /// problem (the old password is checked by the server only). The new
+    /// password's failures come as one message, so each is put into the
+    /// page's (or request's) language before they are joined.
     pub fn validate(&self, change: &PasswordChange) -> Result<(), AppError> {
         let mut fields = FieldErrors::new();
         if change.old_password.is_empty() {
-            fields.insert("old_password".into(), "Enter your current password.".into());
+            fields.insert("old_password".into(), n_("Enter your current password.").into());
         }
         let (checks, _) = self.check(&change.new_password);
-        let failures: Vec<&str> =
-            checks.iter().filter(|c| !c.met).map(|c| c.failure.as_str()).collect();
+        let failures: Vec<String> =
+            checks.iter().filter(|c| !c.met).map(|c| localize(&c.failure).into_owned()).collect();
         if change.new_password.is_empty() {
-            fields.insert("new_password".into(), "Enter a new password.".into());
+            fields.insert("new_password".into(), n_("Enter a new password.").into());
         } else if !failures.is_empty() {
             fields.insert("new_password".into(), failures.join(" "));
         } else if change.new_password == change.old_password {
             fields.insert(
                 "new_password".into(),
-                "The new password must differ from the current one.".into(),
+                n_("The new password must differ from the current one.").into(),
             );
         }
         if change.new_password_again != change.new_password {
-            fields.insert("new_password_again".into(), "The two new passwords differ.".into());
+            fields.insert("new_password_again".into(), n_("The two new passwords differ.").into());
         }
         if fields.is_empty() {
             Ok(())
@@ -248,6 +269,27 @@ mod tests {
         let huge = "a".repeat(PasswordRules::MAX_BYTES + 1);
         let (checks, _) = rules(false).check(&huge);
         assert!(checks.iter().any(|c| c.rule == "max_length" && !c.met));
+    }
+
+    #[test]
+    fn every_rule_and_refusal_reads_in_chinese() {
+        use crate::i18n::{translate, Lang};
+        let mut r = rules(false);
+        (r.require_upper, r.require_lower, r.require_digit, r.require_special) =
+            (true, true, true, true);
+        let huge = "a".repeat(PasswordRules::MAX_BYTES + 1);
+        for pw in ["", "password", "qwerty", "alice", &huge] {
+            let (checks, strength) = r.check(pw);
+            for text in checks.iter().flat_map(|c| [&c.label, &c.failure]) {
+                let chinese = translate(Lang::ZhHans, text);
+                let han = chinese.chars().filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c)).count();
+                let latin = chinese.chars().filter(char::is_ascii_lowercase).count();
+                assert!(han > latin, "{text} -> {chinese}");
+            }
+            for hint in strength.warning.iter().chain(&strength.suggestions) {
+                assert_ne!(translate(Lang::ZhHans, hint), hint.as_str());
+            }
+        }
     }
 
     #[test]

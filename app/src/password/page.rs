@@ -5,6 +5,7 @@ use super::api::{get_password_rules, ChangePassword};
 use super::model::{PasswordChange, PasswordRules, RuleCheck};
 use super::strength::Strength;
 use crate::common::AppError;
+use crate::i18n::{localize, t, tf};
 use crate::ui::{hard_navigate, input_value, Banner, TextField};
 use leptos::html;
 use leptos::prelude::*;
@@ -15,10 +16,10 @@ pub fn PasswordPage() -> impl IntoView {
     view! {
         <div class="page">
             <header class="page-header">
-                <h1>"Change password"</h1>
-                <p class="muted">"Your other sessions are signed out when the password changes."</p>
+                <h1>{t("Change password")}</h1>
+                <p class="muted">{t("Your other sessions are signed out when the password changes.")}</p>
             </header>
-            <section class="card" aria-label="New password">
+            <section class="card" aria-label=t("New password")>
                 <PasswordPanel expired=false />
             </section>
         </div>
@@ -32,10 +33,10 @@ pub fn ExpiredPasswordPage() -> impl IntoView {
     view! {
         <main class="auth-page">
             <section class="auth-card auth-card-wide" aria-labelledby="expired-title">
-                <h1 id="expired-title">"Your password has expired"</h1>
-                <p class="muted">"Choose a new one to continue."</p>
+                <h1 id="expired-title">{t("Your password has expired")}</h1>
+                <p class="muted">{t("Choose a new one to continue.")}</p>
                 <PasswordPanel expired=true />
-                <p class="muted"><a href="/login">"Sign in as someone else"</a></p>
+                <p class="muted"><a href="/login">{t("Sign in as someone else")}</a></p>
             </section>
         </main>
     }
@@ -45,12 +46,12 @@ pub fn ExpiredPasswordPage() -> impl IntoView {
 fn PasswordPanel(expired: bool) -> impl IntoView {
     let rules = Resource::new(|| (), |_| get_password_rules());
     view! {
-        <Suspense fallback=|| view! { <p class="loading" aria-busy="true">"Loading the password rules…"</p> }>
+        <Suspense fallback=|| view! { <p class="loading" aria-busy="true">{t("Loading the password rules…")}</p> }>
             {move || Suspend::new(async move {
                 match rules.await {
                     Ok(r) => view! { <PasswordForm rules=r expired /> }.into_any(),
                     Err(AppError::Unauthenticated) => view! {
-                        <Banner kind="error">"Your session has ended. "<a href="/login">"Sign in again"</a></Banner>
+                        <Banner kind="error">{t("Your session has ended.")}" "<a href="/login">{t("Sign in again")}</a></Banner>
                     }.into_any(),
                     Err(e) => view! { <Banner kind="error">{e.to_string()}</Banner> }.into_any(),
                 }
@@ -121,15 +122,15 @@ fn PasswordForm(rules: PasswordRules, expired: bool) -> impl IntoView {
     let history = rules.with_value(|r| r.history);
     view! {
         {move || done().then(|| view! {
-            <Banner kind="success">"Password changed. Your other sessions were signed out."</Banner>
+            <Banner kind="success">{t("Password changed. Your other sessions were signed out.")}</Banner>
         })}
         {move || error().filter(|e| !matches!(e, AppError::Invalid { .. }))
             .map(|e| view! { <Banner kind="error">{e.to_string()}</Banner> })}
         <form on:submit=on_submit novalidate class="form-grid password-form">
-            <TextField id="pw-old" label="Current password" name="old_password" kind="password" node_ref=old
+            <TextField id="pw-old" label=t("Current password") name="old_password" kind="password" node_ref=old
                 autocomplete="current-password" error=field("old_password") required=true autofocus=true />
             <div class="field" class:has-error=move || field("new_password").get().is_some()>
-                <label for="pw-new">"New password"</label>
+                <label for="pw-new">{t("New password")}</label>
                 <input id="pw-new" name="new_password" type="password" autocomplete="new-password" required
                     node_ref=new
                     aria-describedby="pw-new-meter pw-new-rules pw-new-error"
@@ -142,15 +143,15 @@ fn PasswordForm(rules: PasswordRules, expired: bool) -> impl IntoView {
                 <StrengthMeter assessed=Signal::derive(move || assessed.get().map(|a| a.1)) typed />
                 <RuleList checks=Signal::derive(move || assessed.get().map(|a| a.0).unwrap_or_default()) typed />
                 {(history > 0).then(|| view! {
-                    <p class="help">{format!("Your last {history} passwords cannot be used again.")}</p>
+                    <p class="help">{tf("Your last {history} passwords cannot be used again.", &[("history", history.to_string())])}</p>
                 })}
                 <p class="field-error" id="pw-new-error" role="alert">{move || field("new_password").get()}</p>
             </div>
-            <TextField id="pw-again" label="New password again" name="new_password_again" kind="password" node_ref=again
+            <TextField id="pw-again" label=t("New password again") name="new_password_again" kind="password" node_ref=again
                 autocomplete="new-password" error=field("new_password_again") required=true />
             <div class="form-actions">
                 <button type="submit" class="btn btn-primary" disabled=move || action.pending().get()>
-                    {move || if action.pending().get() { "Changing…" } else { "Change password" }}
+                    {move || if action.pending().get() { t("Changing…") } else { t("Change password") }}
                 </button>
             </div>
         </form>
@@ -166,17 +167,17 @@ fn StrengthMeter(assessed: Signal<Option<Strength>>, typed: RwSignal<String>) ->
             data-score=move || assessed.get().map(|s| s.score.to_string())>
             <meter min="0" max="4" low="2" high="3" optimum="4"
                 value=move || if empty() { 0 } else { score() + 1 }.to_string()
-                aria-label="Password strength"></meter>
+                aria-label=t("Password strength")></meter>
             <span class="strength-label">
                 {move || match (empty(), assessed.get()) {
-                    (true, _) => "Strength: not entered".to_owned(),
-                    (false, None) => "Strength: checking…".to_owned(),
-                    (false, Some(s)) => format!("Strength: {}", s.label()),
+                    (true, _) => t("Strength: not entered").to_owned(),
+                    (false, None) => t("Strength: checking…").to_owned(),
+                    (false, Some(s)) => tf("Strength: {label}", &[("label", t(s.label()))]),
                 }}
             </span>
             {move || (!empty()).then(|| assessed.get()).flatten().and_then(|s| {
                 s.warning.or_else(|| s.suggestions.first().cloned())
-                    .map(|w| view! { <span class="strength-hint">{w}</span> })
+                    .map(|w| view! { <span class="strength-hint">{localize(&w).into_owned()}</span> })
             })}
         </div>
     }
@@ -194,8 +195,8 @@ fn RuleList(checks: Signal<Vec<RuleCheck>>, typed: RwSignal<String>) -> impl Int
                     view! {
                         <li class=format!("rule rule-{state}") data-rule=c.rule.clone() data-state=state>
                             <span aria-hidden="true">{mark}</span>
-                            " "{c.label}
-                            <span class="sr-only">{match state { "met" => " (met)", "unmet" => " (not met)", _ => "" }}</span>
+                            " "{localize(&c.label).into_owned()}
+                            <span class="sr-only">{match state { "met" => t(" (met)"), "unmet" => t(" (not met)"), _ => "" }}</span>
                         </li>
                     }
                 }).collect_view()

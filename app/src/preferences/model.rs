@@ -5,6 +5,7 @@
 //! default; the browser and the server validate with the same [`Def::check`].
 
 use crate::common::{AppError, FieldErrors};
+use crate::i18n::n_;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -129,55 +130,55 @@ impl Def {
 }
 
 const KEYBOARDS: &[(&str, &str)] = &[
-    ("en-us-qwerty", "English (US)"),
-    ("en-gb-qwerty", "English (UK)"),
-    ("ja-jp-qwerty", "Japanese"),
-    ("fr-fr-azerty", "French"),
-    ("fr-ch-qwertz", "French (Switzerland)"),
-    ("fr-be-azerty", "French (Belgium)"),
-    ("fr-ca-qwerty", "French (Canada)"),
-    ("tr-tr-qwerty", "Turkish"),
-    ("es-es-qwerty", "Spanish"),
-    ("es-latam-qwerty", "Spanish (Latin America)"),
-    ("de-de-qwertz", "German"),
-    ("de-ch-qwertz", "German (Switzerland)"),
-    ("sv-se-qwerty", "Swedish"),
-    ("it-it-qwerty", "Italian"),
-    ("pt-pt-qwerty", "Portuguese"),
-    ("pt-br-qwerty", "Portuguese (Brazil)"),
-    ("pl-pl-qwerty", "Polish"),
-    ("hu-hu-qwertz", "Hungarian"),
-    ("no-no-qwerty", "Norwegian"),
-    ("ro-ro-qwerty", "Romanian"),
-    ("da-dk-qwerty", "Danish"),
+    ("en-us-qwerty", n_("English (US)")),
+    ("en-gb-qwerty", n_("English (UK)")),
+    ("ja-jp-qwerty", n_("Japanese")),
+    ("fr-fr-azerty", n_("French")),
+    ("fr-ch-qwertz", n_("French (Switzerland)")),
+    ("fr-be-azerty", n_("French (Belgium)")),
+    ("fr-ca-qwerty", n_("French (Canada)")),
+    ("tr-tr-qwerty", n_("Turkish")),
+    ("es-es-qwerty", n_("Spanish")),
+    ("es-latam-qwerty", n_("Spanish (Latin America)")),
+    ("de-de-qwertz", n_("German")),
+    ("de-ch-qwertz", n_("German (Switzerland)")),
+    ("sv-se-qwerty", n_("Swedish")),
+    ("it-it-qwerty", n_("Italian")),
+    ("pt-pt-qwerty", n_("Portuguese")),
+    ("pt-br-qwerty", n_("Portuguese (Brazil)")),
+    ("pl-pl-qwerty", n_("Polish")),
+    ("hu-hu-qwertz", n_("Hungarian")),
+    ("no-no-qwerty", n_("Norwegian")),
+    ("ro-ro-qwerty", n_("Romanian")),
+    ("da-dk-qwerty", n_("Danish")),
 ];
 
 const CONFLICT: &[(&str, &str)] =
-    &[("replace", "Replace the existing file"), ("suffix", "Keep both (add a suffix)")];
+    &[("replace", n_("Replace the existing file")), ("suffix", n_("Keep both (add a suffix)"))];
 
 /// Every preference, in the order the page shows them.
 pub const DEFS: &[Def] = &[
     Def { category: Category::Lina, group: "basic", name: "lang", kind: Kind::Choice(&[("en", "English"), ("zh-hans", "简体中文")]),
-        default: DefaultValue::Str("en"), label: "Language", help: "The language of pages and emails. Pages are in English for now; the Chinese translation is on its way." },
-    Def { category: Category::Lina, group: "basic", name: "theme", kind: Kind::Choice(&[("system", "Follow the system"), ("light", "Light"), ("dark", "Dark")]),
+        default: DefaultValue::Str("en"), label: "Language", help: "The language of pages and emails." },
+    Def { category: Category::Lina, group: "basic", name: "theme", kind: Kind::Choice(&[("system", n_("Follow the system")), ("light", n_("Light")), ("dark", n_("Dark"))]),
         default: DefaultValue::Str("system"), label: "Theme", help: "Light, dark, or what your system uses. Also in the header." },
     Def { category: Category::Luna, group: "basic", name: "is_async_asset_tree", kind: Kind::Bool,
         default: DefaultValue::Bool(true), label: "Load the asset tree as it opens", help: "Faster with many assets; off loads the whole tree at once." },
-    Def { category: Category::Luna, group: "basic", name: "connect_default_open_method", kind: Kind::Choice(&[("current", "In the current tab"), ("new", "In a new tab")]),
+    Def { category: Category::Luna, group: "basic", name: "connect_default_open_method", kind: Kind::Choice(&[("current", n_("In the current tab")), ("new", n_("In a new tab"))]),
         default: DefaultValue::Str("current"), label: "Open connections", help: "Where a new connection opens." },
-    Def { category: Category::Luna, group: "basic", name: "themes", kind: Kind::Choice(&[("default", "Default"), ("darkGary", "Dark grey"), ("deepBlue", "Deep blue")]),
+    Def { category: Category::Luna, group: "basic", name: "themes", kind: Kind::Choice(&[("default", n_("Default")), ("darkGary", n_("Dark grey")), ("deepBlue", n_("Deep blue"))]),
         default: DefaultValue::Str("default"), label: "Terminal page theme", help: "The colours of the web terminal's page." },
-    Def { category: Category::Luna, group: "graphics", name: "rdp_resolution", kind: Kind::Choice(&[("auto", "Automatic"), ("1024x768", "1024 × 768"), ("1366x768", "1366 × 768"), ("1600x900", "1600 × 900"), ("1920x1080", "1920 × 1080")]),
+    Def { category: Category::Luna, group: "graphics", name: "rdp_resolution", kind: Kind::Choice(&[("auto", n_("Automatic")), ("1024x768", "1024 × 768"), ("1366x768", "1366 × 768"), ("1600x900", "1600 × 900"), ("1920x1080", "1920 × 1080")]),
         default: DefaultValue::Str("auto"), label: "RDP resolution", help: "The size of remote desktops; automatic follows the window." },
     Def { category: Category::Luna, group: "graphics", name: "keyboard_layout", kind: Kind::Choice(KEYBOARDS),
         default: DefaultValue::Str("en-us-qwerty"), label: "Keyboard layout", help: "The layout of your keyboard, for graphical sessions." },
-    Def { category: Category::Luna, group: "graphics", name: "rdp_client_option", kind: Kind::Multi(&[("full_screen", "Full screen"), ("multi_screen", "Use all monitors"), ("drives_redirect", "Share local drives"), ("remote_microphone", "Share the microphone")]),
+    Def { category: Category::Luna, group: "graphics", name: "rdp_client_option", kind: Kind::Multi(&[("full_screen", n_("Full screen")), ("multi_screen", n_("Use all monitors")), ("drives_redirect", n_("Share local drives")), ("remote_microphone", n_("Share the microphone"))]),
         default: DefaultValue::List(&["full_screen"]), label: "RDP client options", help: "Used in .rdp files for the Remote Desktop client. Drives are shared only where the permission allows upload and download." },
-    Def { category: Category::Luna, group: "graphics", name: "rdp_color_quality", kind: Kind::Choice(&[("32", "32 bit (best)"), ("24", "24 bit"), ("16", "16 bit (fastest)")]),
+    Def { category: Category::Luna, group: "graphics", name: "rdp_color_quality", kind: Kind::Choice(&[("32", n_("32 bit (best)")), ("24", n_("24 bit")), ("16", n_("16 bit (fastest)"))]),
         default: DefaultValue::Str("32"), label: "RDP colour depth", help: "Fewer colours need less bandwidth." },
-    Def { category: Category::Luna, group: "graphics", name: "rdp_smart_size", kind: Kind::Choice(&[("0", "Off"), ("1", "On")]),
+    Def { category: Category::Luna, group: "graphics", name: "rdp_smart_size", kind: Kind::Choice(&[("0", n_("Off")), ("1", n_("On"))]),
         default: DefaultValue::Str("0"), label: "RDP smart sizing", help: "Scale the remote desktop to the window instead of scrolling." },
-    Def { category: Category::Luna, group: "graphics", name: "applet_connection_method", kind: Kind::Choice(&[("web", "In the browser"), ("client", "With the desktop client")]),
+    Def { category: Category::Luna, group: "graphics", name: "applet_connection_method", kind: Kind::Choice(&[("web", n_("In the browser")), ("client", n_("With the desktop client"))]),
         default: DefaultValue::Str("web"), label: "Remote applications open", help: "How remote applications (applets) are opened." },
     Def { category: Category::Luna, group: "graphics", name: "file_name_conflict_resolution", kind: Kind::Choice(CONFLICT),
         default: DefaultValue::Str("replace"), label: "When an uploaded file exists", help: "In graphical sessions." },
@@ -189,7 +190,7 @@ pub const DEFS: &[Def] = &[
         default: DefaultValue::Bool(false), label: "Right-click pastes", help: "Paste the clipboard with a right click instead of opening a menu." },
     Def { category: Category::Koko, group: "basic", name: "file_name_conflict_resolution", kind: Kind::Choice(CONFLICT),
         default: DefaultValue::Str("replace"), label: "When an uploaded file exists", help: "In SSH and SFTP sessions." },
-    Def { category: Category::Koko, group: "basic", name: "terminal_theme_name", kind: Kind::Choice(&[("Default", "Default"), ("Dracula", "Dracula"), ("Monokai", "Monokai"), ("Nord", "Nord"), ("Solarized Dark", "Solarized Dark"), ("Solarized Light", "Solarized Light")]),
+    Def { category: Category::Koko, group: "basic", name: "terminal_theme_name", kind: Kind::Choice(&[("Default", n_("Default")), ("Dracula", "Dracula"), ("Monokai", "Monokai"), ("Nord", "Nord"), ("Solarized Dark", "Solarized Dark"), ("Solarized Light", "Solarized Light")]),
         default: DefaultValue::Str("Default"), label: "SSH terminal colours", help: "The colour theme of SSH terminals." },
 ];
 

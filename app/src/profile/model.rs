@@ -87,7 +87,10 @@ impl ProfileUpdate {
             if matches!(level, 0 | 1) {
                 changes.mfa_level = Some(level);
             } else {
-                fields.insert("mfa_level".into(), "Choose 0 (off) or 1 (on).".into());
+                fields.insert(
+                    "mfa_level".into(),
+                    crate::i18n::n_("Choose 0 (off) or 1 (on).").into(),
+                );
             }
         }
         if fields.is_empty() {

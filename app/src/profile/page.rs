@@ -4,6 +4,7 @@
 use super::api::{get_profile, UpdateProfile};
 use super::model::{Profile, ProfileUpdate};
 use crate::common::{AppError, Timestamp};
+use crate::i18n::t;
 use crate::ui::{input_value, Banner, TextField};
 use leptos::prelude::*;
 
@@ -15,10 +16,10 @@ pub fn ProfilePage() -> impl IntoView {
     view! {
         <div class="page">
             <header class="page-header">
-                <h1>"Profile"</h1>
-                <p class="muted">"Your account as the bastion knows it."</p>
+                <h1>{t("Profile")}</h1>
+                <p class="muted">{t("Your account as the bastion knows it.")}</p>
             </header>
-            <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Loading your profile…"</p> }>
+            <Transition fallback=|| view! { <p class="loading" aria-busy="true">{t("Loading your profile…")}</p> }>
                 {move || Suspend::new(async move {
                     match profile.await {
                         Ok(p) => view! { <ProfileView profile=p save=save /> }.into_any(),
@@ -33,41 +34,49 @@ pub fn ProfilePage() -> impl IntoView {
 #[component]
 fn ProfileView(profile: Profile, save: ServerAction<UpdateProfile>) -> impl IntoView {
     let mfa_level = match profile.mfa_level {
-        2 => "Required by an administrator",
-        1 => "On",
-        _ => "Off",
+        2 => t("Required by an administrator"),
+        1 => t("On"),
+        _ => t("Off"),
     };
-    let rows: Vec<(&'static str, String)> = vec![
-        ("Multi-factor authentication", mfa_level.to_owned()),
-        ("Username", profile.username.clone()),
-        ("Name", profile.name.clone()),
-        ("Email", profile.email.clone()),
-        ("Phone", profile.phone.clone().unwrap_or_else(|| "Not set".into())),
+    // What the person entered (or the bastion holds) is shown as it is, and
+    // marked so that a page translator leaves it alone too.
+    let text = |shown: &str| (shown.to_owned(), false);
+    let data = |value: &str| (value.to_owned(), true);
+    let never = t("Never");
+    let rows: Vec<(&'static str, (String, bool))> = vec![
+        (t("Multi-factor authentication"), text(mfa_level)),
+        (t("Username"), data(&profile.username)),
+        (t("Name"), data(&profile.name)),
+        (t("Email"), data(&profile.email)),
+        (t("Phone"), profile.phone.as_deref().map_or_else(|| text(t("Not set")), data)),
         (
-            "WeChat",
-            if profile.wechat.is_empty() { "Not set".into() } else { profile.wechat.clone() },
+            t("WeChat"),
+            if profile.wechat.is_empty() { text(t("Not set")) } else { data(&profile.wechat) },
         ),
-        ("Role", profile.role.label().to_owned()),
-        ("Source", profile.source.clone()),
-        ("Status", if profile.is_active { "Active".into() } else { "Disabled".into() }),
-        ("Date joined", profile.date_joined.display_short()),
-        ("Last sign-in", Timestamp::display_short_or(profile.last_login, "Never")),
+        (t("Role"), text(t(profile.role.label()))),
         (
-            "Password last changed",
-            Timestamp::display_short_or(profile.date_password_last_updated, "Never"),
+            t("Source"),
+            if profile.source == "local" { text(t("Local")) } else { data(&profile.source) },
         ),
-        ("Account expires", Timestamp::display_short_or(profile.date_expired, "Never")),
+        (t("Status"), if profile.is_active { text(t("Active")) } else { text(t("Disabled")) }),
+        (t("Date joined"), text(&profile.date_joined.display_short())),
+        (t("Last sign-in"), (Timestamp::display_short_or(profile.last_login, never), false)),
         (
-            "Comment",
-            if profile.comment.is_empty() { "None".into() } else { profile.comment.clone() },
+            t("Password last changed"),
+            (Timestamp::display_short_or(profile.date_password_last_updated, never), false),
+        ),
+        (t("Account expires"), (Timestamp::display_short_or(profile.date_expired, never), false)),
+        (
+            t("Comment"),
+            if profile.comment.is_empty() { text(t("None")) } else { data(&profile.comment) },
         ),
     ];
     view! {
         <section class="card" aria-labelledby="account-title">
-            <h2 id="account-title">"Account"</h2>
+            <h2 id="account-title">{t("Account")}</h2>
             <dl class="facts" data-testid="account-facts">
-                {rows.into_iter().map(|(k, v)| view! {
-                    <div class="fact"><dt>{k}</dt><dd>{v}</dd></div>
+                {rows.into_iter().map(|(k, (v, is_data))| view! {
+                    <div class="fact"><dt>{k}</dt><dd translate=is_data.then_some("no")>{v}</dd></div>
                 }).collect_view()}
             </dl>
         </section>
@@ -106,23 +115,23 @@ fn ContactForm(profile: Profile, save: ServerAction<UpdateProfile>) -> impl Into
 
     view! {
         <section class="card" aria-labelledby="contact-title">
-            <h2 id="contact-title">"Edit your details"</h2>
-            {move || saved().then(|| view! { <Banner kind="success">"Saved."</Banner> })}
+            <h2 id="contact-title">{t("Edit your details")}</h2>
+            {move || saved().then(|| view! { <Banner kind="success">{t("Saved.")}</Banner> })}
             {move || error().filter(|e| !matches!(e, AppError::Invalid { .. }))
                 .map(|e| view! { <Banner kind="error">{e.to_string()}</Banner> })}
             <form on:submit=on_submit novalidate class="form-grid">
-                <TextField id="profile-name" label="Name" name="name" node_ref=name
+                <TextField id="profile-name" label=t("Name") name="name" node_ref=name
                     value=profile.name.clone() autocomplete="name" error=field_error("name") required=true />
-                <TextField id="profile-phone" label="Phone" name="phone" kind="tel" node_ref=phone
+                <TextField id="profile-phone" label=t("Phone") name="phone" kind="tel" node_ref=phone
                     value=profile.phone.clone().unwrap_or_default() autocomplete="tel"
                     placeholder="+86 138 0013 8000"
-                    help="With the country code, starting with +. Leave empty to remove."
+                    help=t("With the country code, starting with +. Leave empty to remove.")
                     error=field_error("phone") />
-                <TextField id="profile-wechat" label="WeChat ID" name="wechat" node_ref=wechat
+                <TextField id="profile-wechat" label=t("WeChat ID") name="wechat" node_ref=wechat
                     value=profile.wechat.clone() error=field_error("wechat") />
                 <div class="form-actions">
                     <button type="submit" class="btn btn-primary" disabled=move || save.pending().get()>
-                        {move || if save.pending().get() { "Saving…" } else { "Save" }}
+                        {move || if save.pending().get() { t("Saving…") } else { t("Save") }}
                     </button>
                 </div>
             </form>

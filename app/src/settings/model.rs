@@ -78,6 +78,15 @@ pub struct SecuritySettings {
     /// SSH public keys per user.
     #[serde(rename = "TERMINAL_SSH_KEY_LIMIT_COUNT")]
     pub ssh_key_limit: u32,
+    /// Lifetime of a one-time connection token, in seconds.
+    #[serde(rename = "CONNECTION_TOKEN_ONETIME_EXPIRATION")]
+    pub connection_token_onetime_secs: u32,
+    /// Lifetime of a reusable connection token, in seconds.
+    #[serde(rename = "CONNECTION_TOKEN_REUSABLE_EXPIRATION")]
+    pub connection_token_reusable_secs: u32,
+    /// Whether people may make connection tokens reusable.
+    #[serde(rename = "CONNECTION_TOKEN_REUSABLE")]
+    pub connection_token_reusable: bool,
 }
 
 impl Default for SecuritySettings {
@@ -103,6 +112,9 @@ impl Default for SecuritySettings {
             password_history: 5,
             password_expiry_days: 0,
             ssh_key_limit: 10,
+            connection_token_onetime_secs: 5 * 60,
+            connection_token_reusable_secs: 30 * 24 * 3600,
+            connection_token_reusable: false,
         }
     }
 }
@@ -163,6 +175,20 @@ impl SecuritySettings {
         range(&mut f, "OLD_PASSWORD_HISTORY_LIMIT_COUNT", self.password_history, 0, 30);
         range(&mut f, "SECURITY_PASSWORD_EXPIRATION_TIME", self.password_expiry_days, 0, 9999);
         range(&mut f, "TERMINAL_SSH_KEY_LIMIT_COUNT", self.ssh_key_limit, 1, 100);
+        range(
+            &mut f,
+            "CONNECTION_TOKEN_ONETIME_EXPIRATION",
+            self.connection_token_onetime_secs,
+            60,
+            3600,
+        );
+        range(
+            &mut f,
+            "CONNECTION_TOKEN_REUSABLE_EXPIRATION",
+            self.connection_token_reusable_secs,
+            3600,
+            365 * 24 * 3600,
+        );
         if f.is_empty() {
             Ok(())
         } else {

@@ -7,9 +7,16 @@ use super::api::{get_notification_settings, SaveNotificationSettings, TestEmail,
 use super::model::SettingsGroup;
 use super::notify::{ImSettings, MailSettings, NotificationSettings, SecretChanges, SmsSettings};
 use crate::common::AppError;
+use crate::i18n::{localize, n_, t};
 use crate::ui::{input_value, Banner, TextField};
 use leptos::html;
 use leptos::prelude::*;
+
+// Examples and names, the same in every language.
+const FROM_EXAMPLE: &str = "bastion@example.com";
+const GATEWAY_EXAMPLE: &str = "https://sms.example.com/send";
+const HEADERS_EXAMPLE: &str = "Authorization: Bearer …";
+const TWILIO: &str = "Twilio";
 
 #[component]
 pub fn NotificationSettingsPage() -> impl IntoView {
@@ -18,10 +25,10 @@ pub fn NotificationSettingsPage() -> impl IntoView {
     view! {
         <div class="page">
             <header class="page-header">
-                <h1>"Mail and SMS"</h1>
-                <p class="muted">"How the server sends codes and notices: the mail server, the SMS provider and chat robots."</p>
+                <h1>{t("Mail and SMS")}</h1>
+                <p class="muted">{t("How the server sends codes and notices: the mail server, the SMS provider and chat robots.")}</p>
             </header>
-            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            <Transition fallback=|| view! { <p class="loading">{t("Loading…")}</p> }>
                 {move || Suspend::new(async move {
                     match current.await {
                         Ok(s) => view! { <NotifyForm settings=s save /> }.into_any(),
@@ -46,7 +53,7 @@ fn SecretField(
 ) -> impl IntoView {
     let id = format!("set-{}", name.to_lowercase().replace('_', "-"));
     let clear_id = format!("{id}-clear");
-    let placeholder = if is_set { "Stored. Leave blank to keep it." } else { "Not set" };
+    let placeholder = if is_set { t("Stored. Leave blank to keep it.") } else { t("Not set") };
     view! {
         <div class="field" class:has-error=move || error.get().is_some()>
             <label for=id.clone()>{label}</label>
@@ -54,7 +61,7 @@ fn SecretField(
                 aria-invalid=move || error.get().is_some().then_some("true") />
             {is_set.then(|| view! {
                 <label class="inline-check" for=clear_id.clone()>
-                    <input id=clear_id.clone() type="checkbox" node_ref=clear_ref />" Remove the stored value"
+                    <input id=clear_id.clone() type="checkbox" node_ref=clear_ref />" "{t("Remove the stored value")}
                 </label>
             })}
             {help.map(|h| view! { <p class="help">{h}</p> })}
@@ -179,7 +186,8 @@ fn NotifyForm(
     };
     let test_result = |r: Option<Result<String, AppError>>, field: &'static str| {
         match r {
-        Some(Ok(msg)) => Some(view! { <Banner kind="success">{msg}</Banner> }.into_any()),
+        // The answer is the server's own message (its English, when it has Chinese, is translated).
+        Some(Ok(msg)) => Some(view! { <Banner kind="success">{localize(&msg).into_owned()}</Banner> }.into_any()),
         Some(Err(e)) => Some(view! { <Banner kind="error">{e.field(field).unwrap_or_else(|| e.to_string())}</Banner> }.into_any()),
         None => None,
     }
@@ -194,13 +202,13 @@ fn NotifyForm(
         .iter()
         .map(|name| {
             let label = match *name {
-                "DINGTALK_WEBHOOK_URL" => "DingTalk robot webhook URL",
-                "WECOM_WEBHOOK_URL" => "WeCom robot webhook URL",
-                "FEISHU_WEBHOOK_URL" => "Feishu robot webhook URL",
-                "LARK_WEBHOOK_URL" => "Lark robot webhook URL",
-                _ => "Slack incoming webhook URL",
+                "DINGTALK_WEBHOOK_URL" => n_("DingTalk robot webhook URL"),
+                "WECOM_WEBHOOK_URL" => n_("WeCom robot webhook URL"),
+                "FEISHU_WEBHOOK_URL" => n_("Feishu robot webhook URL"),
+                "LARK_WEBHOOK_URL" => n_("Lark robot webhook URL"),
+                _ => n_("Slack incoming webhook URL"),
             };
-            secret_field(name, label, is_set(name))
+            secret_field(name, t(label), is_set(name))
         })
         .collect_view();
     let backend_now = sms.backend.clone();
@@ -208,124 +216,124 @@ fn NotifyForm(
 
     view! {
         {move || match save.value().get() {
-            Some(Ok(_)) => Some(view! { <Banner kind="success">"Saved."</Banner> }.into_any()),
+            Some(Ok(_)) => Some(view! { <Banner kind="success">{t("Saved.")}</Banner> }.into_any()),
             Some(Err(e)) => Some(view! { <Banner kind="error">{
-                if matches!(e, AppError::Invalid { .. }) { "Some settings need fixing; see the messages beside them.".to_owned() } else { e.to_string() }
+                if matches!(e, AppError::Invalid { .. }) { t("Some settings need fixing; see the messages beside them.").to_owned() } else { e.to_string() }
             }</Banner> }.into_any()),
             None => None,
         }}
         <form class="card form-grid" on:submit=on_submit novalidate>
-            <h2 class="form-section">"Mail server (SMTP)"</h2>
-            <TextField id="set-email-host" label="Server" name="EMAIL_HOST" node_ref=host value=mail.host.clone()
+            <h2 class="form-section">{t("Mail server (SMTP)")}</h2>
+            <TextField id="set-email-host" label=t("Server") name="EMAIL_HOST" node_ref=host value=mail.host.clone()
                 placeholder="smtp.example.com" error=field("EMAIL_HOST") />
-            <TextField id="set-email-port" label="Port" name="EMAIL_PORT" node_ref=port kind="number" value=mail.port.to_string()
-                help="Usually 587 with STARTTLS, 465 with TLS, 25 without." error=field("EMAIL_PORT") />
+            <TextField id="set-email-port" label=t("Port") name="EMAIL_PORT" node_ref=port kind="number" value=mail.port.to_string()
+                help=t("Usually 587 with STARTTLS, 465 with TLS, 25 without.") error=field("EMAIL_PORT") />
             <div class="field">
-                <label for="set-email-security">"Connection security"</label>
+                <label for="set-email-security">{t("Connection security")}</label>
                 <select id="set-email-security" node_ref=security>
-                    <option value="none" selected=sec == super::notify::MailSecurity::None>"None (only on a trusted network)"</option>
+                    <option value="none" selected=sec == super::notify::MailSecurity::None>{t("None (only on a trusted network)")}</option>
                     <option value="starttls" selected=sec == super::notify::MailSecurity::StartTls>"STARTTLS"</option>
                     <option value="tls" selected=sec == super::notify::MailSecurity::Tls>"TLS"</option>
                 </select>
                 <p class="field-error" role="alert">{move || field("EMAIL_USE_TLS").get()}</p>
             </div>
-            <TextField id="set-email-user" label="Username" name="EMAIL_HOST_USER" node_ref=user value=mail.username.clone()
-                autocomplete="off" help="Leave blank when the server needs no sign-in." error=field("EMAIL_HOST_USER") />
-            {secret_field(MailSettings::PASSWORD, "Password", is_set(MailSettings::PASSWORD))}
-            <TextField id="set-email-from" label="From address" name="EMAIL_FROM" node_ref=from kind="email" value=mail.from.clone()
-                placeholder="bastion@example.com" error=field("EMAIL_FROM") />
-            <TextField id="set-email-prefix" label="Subject prefix" name="EMAIL_SUBJECT_PREFIX" node_ref=prefix value=mail.subject_prefix.clone()
+            <TextField id="set-email-user" label=t("Username") name="EMAIL_HOST_USER" node_ref=user value=mail.username.clone()
+                autocomplete="off" help=t("Leave blank when the server needs no sign-in.") error=field("EMAIL_HOST_USER") />
+            {secret_field(MailSettings::PASSWORD, t("Password"), is_set(MailSettings::PASSWORD))}
+            <TextField id="set-email-from" label=t("From address") name="EMAIL_FROM" node_ref=from kind="email" value=mail.from.clone()
+                placeholder=FROM_EXAMPLE error=field("EMAIL_FROM") />
+            <TextField id="set-email-prefix" label=t("Subject prefix") name="EMAIL_SUBJECT_PREFIX" node_ref=prefix value=mail.subject_prefix.clone()
                 error=field("EMAIL_SUBJECT_PREFIX") />
             <div class="field">
                 <label class="inline-check"><input type="checkbox" id="set-mfa-email" node_ref=mfa_email checked=mail.mfa_by_email />
-                    " Offer codes by email as a second factor"</label>
-                <p class="help warning-text">"Off by default: NIST SP 800-63B does not accept email as an authenticator and OWASP ASVS 2.7 discourages it. A mailbox is often reachable with the same password. When on, every user with an email address gets it as a method and cannot turn it off."</p>
+                    " "{t("Offer codes by email as a second factor")}</label>
+                <p class="help warning-text">{t("Off by default: NIST SP 800-63B does not accept email as an authenticator and OWASP ASVS 2.7 discourages it. A mailbox is often reachable with the same password. When on, every user with an email address gets it as a method and cannot turn it off.")}</p>
                 <p class="field-error" role="alert">{move || field("SECURITY_MFA_BY_EMAIL").get()}</p>
             </div>
             <div class="test-row">
-                <TextField id="set-email-test-to" label="Send a test email to" name="test_to" kind="email" node_ref=mail_test_to
+                <TextField id="set-email-test-to" label=t("Send a test email to") name="test_to" kind="email" node_ref=mail_test_to
                     error=Signal::derive(move || test_mail.value().get().and_then(|r| r.err()).and_then(|e| e.field("test_to"))) />
                 <button type="button" class="btn" disabled=move || test_mail.pending().get() on:click=on_test_mail>
-                    {move || if test_mail.pending().get() { "Sending…" } else { "Send test email" }}
+                    {move || if test_mail.pending().get() { t("Sending…") } else { t("Send test email") }}
                 </button>
             </div>
             <div data-testid="email-test-result">{move || test_result(test_mail.value().get(), "test_to")}</div>
 
-            <h2 class="form-section">"Codes by email and SMS"</h2>
-            <TextField id="set-code-length" label="Digits in a code" name="SMS_CODE_LENGTH" node_ref=code_len kind="number"
-                value=sms.code_length.to_string() help="4-16; 6 by default." error=field("SMS_CODE_LENGTH") />
-            <TextField id="set-code-ttl" label="A code is valid for (seconds)" name="VERIFY_CODE_TTL" node_ref=code_ttl kind="number"
-                value=sms.code_ttl_secs.to_string() help="60-3600; 300 by default. A new code can be asked for after 60 s; 5 wrong tries end a code." error=field("VERIFY_CODE_TTL") />
+            <h2 class="form-section">{t("Codes by email and SMS")}</h2>
+            <TextField id="set-code-length" label=t("Digits in a code") name="SMS_CODE_LENGTH" node_ref=code_len kind="number"
+                value=sms.code_length.to_string() help=t("4-16; 6 by default.") error=field("SMS_CODE_LENGTH") />
+            <TextField id="set-code-ttl" label=t("A code is valid for (seconds)") name="VERIFY_CODE_TTL" node_ref=code_ttl kind="number"
+                value=sms.code_ttl_secs.to_string() help=t("60-3600; 300 by default. A new code can be asked for after 60 s; 5 wrong tries end a code.") error=field("VERIFY_CODE_TTL") />
 
-            <h2 class="form-section">"SMS provider"</h2>
+            <h2 class="form-section">{t("SMS provider")}</h2>
             <div class="field">
                 <label class="inline-check"><input type="checkbox" id="set-sms-enabled" node_ref=sms_enabled checked=sms.enabled />
-                    " Offer codes by SMS as a second factor"</label>
-                <p class="help">"Users then confirm a phone number on their profile before it is used."</p>
+                    " "{t("Offer codes by SMS as a second factor")}</label>
+                <p class="help">{t("Users then confirm a phone number on their profile before it is used.")}</p>
                 <p class="field-error" role="alert">{move || field("SMS_ENABLED").get()}</p>
             </div>
             <div class="field">
-                <label for="set-sms-backend">"Provider"</label>
+                <label for="set-sms-backend">{t("Provider")}</label>
                 <select id="set-sms-backend" node_ref=backend>
-                    <option value="custom" selected=backend_now == "custom">"HTTP gateway (custom)"</option>
-                    <option value="twilio" selected=backend_now == "twilio">"Twilio"</option>
+                    <option value="custom" selected=backend_now == "custom">{t("HTTP gateway (custom)")}</option>
+                    <option value="twilio" selected=backend_now == "twilio">{TWILIO}</option>
                 </select>
                 <p class="field-error" role="alert">{move || field("SMS_BACKEND").get()}</p>
             </div>
-            <TextField id="set-sms-url" label="Gateway URL" name="CUSTOM_SMS_URL" node_ref=c_url value=sms.custom_url.clone()
-                placeholder="https://sms.example.com/send" error=field("CUSTOM_SMS_URL") />
+            <TextField id="set-sms-url" label=t("Gateway URL") name="CUSTOM_SMS_URL" node_ref=c_url value=sms.custom_url.clone()
+                placeholder=GATEWAY_EXAMPLE error=field("CUSTOM_SMS_URL") />
             <div class="field">
-                <label for="set-sms-method">"Gateway method"</label>
+                <label for="set-sms-method">{t("Gateway method")}</label>
                 <select id="set-sms-method" node_ref=method>
-                    <option value="POST" selected=method_now == "POST">"POST (template is the body)"</option>
-                    <option value="GET" selected=method_now == "GET">"GET (template is the query string)"</option>
+                    <option value="POST" selected=method_now == "POST">{t("POST (template is the body)")}</option>
+                    <option value="GET" selected=method_now == "GET">{t("GET (template is the query string)")}</option>
                 </select>
             </div>
             <div class="field" class:has-error=move || field("CUSTOM_SMS_API_PARAMS").get().is_some()>
-                <label for="set-sms-template">"Body template"</label>
+                <label for="set-sms-template">{t("Body template")}</label>
                 <textarea id="set-sms-template" node_ref=template rows="3">{sms.custom_template.clone()}</textarea>
-                <p class="help">"{phone} and {code} are filled in."</p>
+                <p class="help">{t("{phone} and {code} are filled in.")}</p>
                 <p class="field-error" role="alert">{move || field("CUSTOM_SMS_API_PARAMS").get()}</p>
             </div>
-            <TextField id="set-sms-ctype" label="Content type" name="CUSTOM_SMS_CONTENT_TYPE" node_ref=c_ctype value=sms.custom_content_type.clone()
+            <TextField id="set-sms-ctype" label=t("Content type") name="CUSTOM_SMS_CONTENT_TYPE" node_ref=c_ctype value=sms.custom_content_type.clone()
                 error=field("CUSTOM_SMS_CONTENT_TYPE") />
             <div class="field" class:has-error=move || field(SmsSettings::CUSTOM_HEADERS).get().is_some()>
-                <label for="set-sms-headers">"Extra headers (write-only)"</label>
+                <label for="set-sms-headers">{t("Extra headers (write-only)")}</label>
                 <textarea id="set-sms-headers" node_ref=headers rows="2" autocomplete="off"
-                    placeholder=if headers_set { "Stored. Leave blank to keep them." } else { "Authorization: Bearer …" }></textarea>
+                    placeholder=if headers_set { t("Stored. Leave blank to keep them.") } else { HEADERS_EXAMPLE }></textarea>
                 {headers_set.then(|| view! {
-                    <label class="inline-check"><input type="checkbox" node_ref=headers_clear />" Remove the stored headers"</label>
+                    <label class="inline-check"><input type="checkbox" node_ref=headers_clear />" "{t("Remove the stored headers")}</label>
                 })}
-                <p class="help">"One Name: value a line; for API keys."</p>
+                <p class="help">{t("One Name: value a line; for API keys.")}</p>
                 <p class="field-error" role="alert">{move || field(SmsSettings::CUSTOM_HEADERS).get()}</p>
             </div>
-            <TextField id="set-sms-success" label="Success text" name="CUSTOM_SMS_SUCCESS_TEXT" node_ref=c_success value=sms.custom_success_text.clone()
-                help="When set, a 2xx reply must also contain this text to count as sent." error=field("CUSTOM_SMS_SUCCESS_TEXT") />
-            <TextField id="set-twilio-sid" label="Twilio account SID" name="TWILIO_ACCOUNT_SID" node_ref=t_sid value=sms.twilio_sid.clone()
+            <TextField id="set-sms-success" label=t("Success text") name="CUSTOM_SMS_SUCCESS_TEXT" node_ref=c_success value=sms.custom_success_text.clone()
+                help=t("When set, a 2xx reply must also contain this text to count as sent.") error=field("CUSTOM_SMS_SUCCESS_TEXT") />
+            <TextField id="set-twilio-sid" label=t("Twilio account SID") name="TWILIO_ACCOUNT_SID" node_ref=t_sid value=sms.twilio_sid.clone()
                 error=field("TWILIO_ACCOUNT_SID") />
-            {secret_field(SmsSettings::TWILIO_TOKEN, "Twilio auth token", is_set(SmsSettings::TWILIO_TOKEN))}
-            <TextField id="set-twilio-from" label="Twilio from number" name="TWILIO_FROM_NUMBER" node_ref=t_from value=sms.twilio_from.clone()
+            {secret_field(SmsSettings::TWILIO_TOKEN, t("Twilio auth token"), is_set(SmsSettings::TWILIO_TOKEN))}
+            <TextField id="set-twilio-from" label=t("Twilio from number") name="TWILIO_FROM_NUMBER" node_ref=t_from value=sms.twilio_from.clone()
                 placeholder="+15005550006" error=field("TWILIO_FROM_NUMBER") />
-            <TextField id="set-twilio-base" label="Twilio API base URL" name="TWILIO_BASE_URL" node_ref=t_base value=sms.twilio_base_url.clone()
-                help="Change only for a service that speaks Twilio's API." error=field("TWILIO_BASE_URL") />
+            <TextField id="set-twilio-base" label=t("Twilio API base URL") name="TWILIO_BASE_URL" node_ref=t_base value=sms.twilio_base_url.clone()
+                help=t("Change only for a service that speaks Twilio's API.") error=field("TWILIO_BASE_URL") />
             <div class="test-row">
-                <TextField id="set-sms-test-to" label="Send a test SMS to" name="test_phone" kind="tel" node_ref=sms_test_to
+                <TextField id="set-sms-test-to" label=t("Send a test SMS to") name="test_phone" kind="tel" node_ref=sms_test_to
                     error=Signal::derive(move || test_sms.value().get().and_then(|r| r.err()).and_then(|e| e.field("test_phone"))) />
                 <button type="button" class="btn" disabled=move || test_sms.pending().get() on:click=move |_| on_test_sms("custom")>
-                    "Send test SMS via the gateway"
+                    {t("Send test SMS via the gateway")}
                 </button>
                 <button type="button" class="btn" disabled=move || test_sms.pending().get() on:click=move |_| on_test_sms("twilio")>
-                    "Send test SMS via Twilio"
+                    {t("Send test SMS via Twilio")}
                 </button>
             </div>
             <div data-testid="sms-test-result">{move || test_result(test_sms.value().get(), "test_phone")}</div>
 
-            <h2 class="form-section">"Chat robots"</h2>
-            <p class="help">"Users who choose a robot get their notices posted to its group with their username. Webhook URLs are credentials: write-only."</p>
+            <h2 class="form-section">{t("Chat robots")}</h2>
+            <p class="help">{t("Users who choose a robot get their notices posted to its group with their username. Webhook URLs are credentials: write-only.")}</p>
             {robots}
             <div class="form-actions">
                 <button type="submit" class="btn btn-primary" disabled=move || save.pending().get()>
-                    {move || if save.pending().get() { "Saving…" } else { "Save" }}
+                    {move || if save.pending().get() { t("Saving…") } else { t("Save") }}
                 </button>
             </div>
         </form>

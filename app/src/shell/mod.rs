@@ -3,6 +3,7 @@
 use crate::auth::api::{session_user, Logout};
 use crate::auth::CurrentUser;
 use crate::common::AppError;
+use crate::i18n::{t, tf};
 use crate::ui::{hard_navigate, Banner};
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, A};
@@ -50,29 +51,29 @@ pub fn Shell() -> impl IntoView {
     });
 
     view! {
-        <a class="skip-link" href="#main">"Skip to content"</a>
+        <a class="skip-link" href="#main">{t("Skip to content")}</a>
         <div class="app" class:nav-open=move || nav_open.get()>
             <header class="topbar">
-                <button class="btn btn-icon nav-toggle" aria-label="Menu" aria-controls="sidebar"
+                <button class="btn btn-icon nav-toggle" aria-label=t("Menu") aria-controls="sidebar"
                     aria-expanded=move || nav_open.get().to_string()
                     on:click=move |_| nav_open.update(|o| *o = !*o)>"☰"</button>
-                <a class="brand" href="/profile">"Bastion Profile"</a>
+                <a class="brand" href="/profile">{t("Bastion Profile")}</a>
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {
                         let n = unread.await.unwrap_or(0);
                         let label = match n {
-                            0 => "Messages, none unread".to_owned(),
-                            1 => "Messages, 1 unread".to_owned(),
-                            n => format!("Messages, {n} unread"),
+                            0 => t("Messages, none unread").to_owned(),
+                            n => tf("Messages, {n} unread", &[("n", n.to_string())]),
                         };
                         view! {
-                            <a class="btn btn-icon inbox-link" href="/profile/messages" aria-label=label title="Messages">
+                            <a class="btn btn-icon inbox-link" href="/profile/messages" aria-label=label title=t("Messages")>
                                 <span aria-hidden="true">"✉"</span>
                                 {(n > 0).then(|| view! { <span class="badge" data-testid="unread-count" aria-hidden="true">{n.min(99).to_string()}</span> })}
                             </a>
                         }
                     })}
                 </Transition>
+                <crate::i18n::LangSelect signed_in=true />
                 <crate::theme::ThemeSelect />
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {
@@ -83,26 +84,29 @@ pub fn Shell() -> impl IntoView {
                     })}
                 </Transition>
             </header>
-            <nav id="sidebar" class="sidebar" aria-label="Main">
+            <nav id="sidebar" class="sidebar" aria-label=t("Main")>
                 <ul>
-                    <li><A href="/profile" exact=true>"Profile"</A></li>
-                    <li><A href="/profile/password">"Password"</A></li>
-                    <li><A href="/profile/ssh-keys">"SSH keys"</A></li>
-                    <li><A href="/profile/access-keys">"API access keys"</A></li>
-                    <li><A href="/profile/sessions">"Sessions"</A></li>
-                    <li><A href="/profile/messages">"Messages"</A></li>
-                    <li><A href="/profile/preferences">"Preferences"</A></li>
+                    <li><A href="/profile" exact=true>{t("Profile")}</A></li>
+                    <li><A href="/profile/password">{t("Password")}</A></li>
+                    <li><A href="/profile/ssh-keys">{t("SSH keys")}</A></li>
+                    <li><A href="/profile/access-keys">{t("API access keys")}</A></li>
+                    <li><A href="/profile/assets">{t("My assets")}</A></li>
+                    <li><A href="/profile/tokens">{t("Connection tokens")}</A></li>
+                    <li><A href="/profile/sessions">{t("Sessions")}</A></li>
+                    <li><A href="/profile/messages">{t("Messages")}</A></li>
+                    <li><A href="/profile/preferences">{t("Preferences")}</A></li>
                 </ul>
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {
                         let admin = matches!(user.await, Ok(Some(u)) if u.is_admin());
                         admin.then(|| view! {
-                            <p class="nav-heading">"Administration"</p>
+                            <p class="nav-heading">{t("Administration")}</p>
                             <ul>
-                                <li><A href="/admin/users">"Users"</A></li>
-                                <li><A href="/admin/auth-log">"Sign-in log"</A></li>
-                                <li><A href="/admin/security">"Security settings"</A></li>
-                                <li><A href="/admin/notifications">"Mail and SMS"</A></li>
+                                <li><A href="/admin/users">{t("Users")}</A></li>
+                                <li><A href="/admin/assets">{t("Assets and permissions")}</A></li>
+                                <li><A href="/admin/auth-log">{t("Sign-in log")}</A></li>
+                                <li><A href="/admin/security">{t("Security settings")}</A></li>
+                                <li><A href="/admin/notifications">{t("Mail and SMS")}</A></li>
                             </ul>
                         })
                     })}
@@ -133,15 +137,15 @@ fn UserMenu(user: CurrentUser) -> impl IntoView {
             <button class="btn user-menu-button" aria-controls="user-menu-list"
                 aria-expanded=move || open.get().to_string()
                 on:click=move |_| open.update(|o| *o = !*o)>
-                <span class="avatar" aria-hidden="true">{label.chars().next().unwrap_or('?').to_uppercase().to_string()}</span>
-                <span class="user-name">{label.clone()}</span>
+                <span class="avatar" aria-hidden="true" translate="no">{label.chars().next().unwrap_or('?').to_uppercase().to_string()}</span>
+                <span class="user-name" translate="no">{label.clone()}</span>
             </button>
             <Show when=move || open.get()>
                 <ul class="menu" id="user-menu-list">
-                    <li><a href="/profile">"Profile"</a></li>
+                    <li><a href="/profile">{t("Profile")}</a></li>
                     <li>
                         <button type="button" class="menu-item" on:click=move |_| { logout.dispatch(Logout {}); }>
-                            "Sign out"
+                            {t("Sign out")}
                         </button>
                     </li>
                 </ul>
@@ -157,14 +161,14 @@ pub fn AdminOnly(children: ChildrenFn) -> impl IntoView {
     let UserCtx(user) = expect_context::<UserCtx>();
     let children = StoredValue::new(children);
     view! {
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <Transition fallback=|| view! { <p class="loading">{t("Loading…")}</p> }>
             {move || Suspend::new(async move {
                 match user.await {
                     Ok(Some(u)) if u.is_admin() => children.read_value()().into_any(),
                     _ => view! {
                         <div class="page">
-                            <h1>"Forbidden"</h1>
-                            <Banner kind="error">"This page is for administrators only."</Banner>
+                            <h1>{t("Forbidden")}</h1>
+                            <Banner kind="error">{t("This page is for administrators only.")}</Banner>
                         </div>
                     }.into_any(),
                 }

@@ -1,4 +1,5 @@
 use crate::common::{AppError, FieldErrors, Timestamp};
+use crate::i18n::n_;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -121,11 +122,11 @@ fn text_rule(
 ) -> String {
     let trimmed = value.trim();
     if required && trimmed.is_empty() {
-        fields.insert(field.into(), "Enter a name.".into());
+        fields.insert(field.into(), n_("Enter a name.").into());
     } else if trimmed.chars().count() > max {
         fields.insert(field.into(), format!("Use at most {max} characters."));
     } else if trimmed.chars().any(char::is_control) {
-        fields.insert(field.into(), "Use a single line of text.".into());
+        fields.insert(field.into(), n_("Use a single line of text.").into());
     }
     trimmed.to_owned()
 }
@@ -139,7 +140,7 @@ impl NewSshKey {
         if self.public_key_option == KeyOption::Input && self.public_key.trim().is_empty() {
             f.insert(
                 "public_key".into(),
-                "Paste a public key (the contents of a .pub file).".into(),
+                n_("Paste a public key (the contents of a .pub file).").into(),
             );
         }
         if f.is_empty() {
@@ -162,7 +163,7 @@ impl SshKeyPatch {
         if self.public_key.is_some() {
             f.insert(
                 "public_key".into(),
-                "A key cannot be replaced; add the new key and delete the old one.".into(),
+                n_("A key cannot be replaced; add the new key and delete the old one.").into(),
             );
         }
         if f.is_empty() {

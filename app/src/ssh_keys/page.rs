@@ -3,6 +3,7 @@
 use super::api::{list_ssh_keys, ssh_public_key, CreateSshKey, DeleteSshKey, UpdateSshKey};
 use super::model::{GeneratedKind, KeyOption, NewSshKey, SshKeyPatch, SshKeyRecord};
 use crate::common::{AppError, Timestamp};
+use crate::i18n::{t, tf};
 use crate::mfa::confirm::use_confirm;
 use crate::ui::{download_text, input_value, Banner, ConfirmDialog, TextField};
 use leptos::html;
@@ -61,17 +62,17 @@ pub fn SshKeysPage() -> impl IntoView {
     view! {
         <div class="page">
             <header class="page-header">
-                <h1>"SSH keys"</h1>
-                <p class="muted">"Public keys that let you sign in to the bastion with SSH."</p>
+                <h1>{t("SSH keys")}</h1>
+                <p class="muted">{t("Public keys that let you sign in to the bastion with SSH.")}</p>
             </header>
             {move || match create.value().get() {
                 Some(Ok(c)) if c.private_key.is_some() => Some(view! {
                     <Banner kind="warning">
-                        <strong>{format!("Your private key was downloaded as {}.", private_key_file_name(&c.key))}</strong>
-                        " It is not kept on the server and cannot be downloaded again: move it to ~/.ssh and run chmod 600 on it."
+                        <strong>{tf("Your private key was downloaded as {file}.", &[("file", private_key_file_name(&c.key))])}</strong>
+                        {t(" It is not kept on the server and cannot be downloaded again: move it to ~/.ssh and run chmod 600 on it.")}
                     </Banner>
                 }.into_any()),
-                Some(Ok(c)) => Some(view! { <Banner kind="success">{format!("Key \u{201c}{}\u{201d} added.", c.key.name)}</Banner> }.into_any()),
+                Some(Ok(c)) => Some(view! { <Banner kind="success">{tf("Key “{name}” added.", &[("name", c.key.name.as_str())])}</Banner> }.into_any()),
                 _ => None,
             }}
             {move || [update.value().get().and_then(|r| r.err()), delete.value().get().and_then(|r| r.err())]
@@ -79,12 +80,12 @@ pub fn SshKeysPage() -> impl IntoView {
                 .find(|e| !matches!(e, AppError::ConfirmRequired { .. }))
                 .map(|e| view! { <Banner kind="error">{e.to_string()}</Banner> })}
             <section class="card" aria-labelledby="keys-title">
-                <h2 id="keys-title">"Your keys"</h2>
-                <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Loading your keys…"</p> }>
+                <h2 id="keys-title">{t("Your keys")}</h2>
+                <Transition fallback=|| view! { <p class="loading" aria-busy="true">{t("Loading your keys…")}</p> }>
                     {move || Suspend::new(async move {
                         match keys.await {
                             Ok(list) if list.is_empty() => view! {
-                                <p class="muted" data-testid="no-keys">"No SSH keys yet. Add the public key of a key pair you have, or generate one below."</p>
+                                <p class="muted" data-testid="no-keys">{t("No SSH keys yet. Add the public key of a key pair you have, or generate one below.")}</p>
                             }.into_any(),
                             Ok(list) => view! { <KeyTable keys=list update=dispatch_update delete /> }.into_any(),
                             Err(e) => view! { <Banner kind="error">{e.to_string()}</Banner> }.into_any(),
@@ -111,6 +112,9 @@ fn action_error(create: ServerAction<CreateSshKey>, mine: Signal<bool>) -> Optio
         .filter(|e| !matches!(e, AppError::ConfirmRequired { .. }))
 }
 
+/// An example of a public key line (not translated: it is what a key looks like).
+const KEY_EXAMPLE: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAA… you@laptop";
+
 fn private_key_file_name(key: &SshKeyRecord) -> String {
     let stem: String = key
         .name
@@ -129,14 +133,14 @@ fn KeyTable(
     let deleting = RwSignal::new(None::<SshKeyRecord>);
     let count = keys.len();
     view! {
-        <p class="muted">{format!("{count} {}", if count == 1 { "key" } else { "keys" })}</p>
+        <p class="muted">{tf(if count == 1 { "{count} key" } else { "{count} keys" }, &[("count", count.to_string())])}</p>
         <div class="table-wrap">
             <table class="table" data-testid="ssh-keys-table">
                 <thead><tr>
-                    <th scope="col">"Name"</th><th scope="col">"Type"</th>
-                    <th scope="col">"Fingerprint"</th><th scope="col">"Status"</th>
-                    <th scope="col">"Created"</th><th scope="col">"Last used"</th>
-                    <th scope="col"><span class="sr-only">"Actions"</span></th>
+                    <th scope="col">{t("Name")}</th><th scope="col">{t("Type")}</th>
+                    <th scope="col">{t("Fingerprint")}</th><th scope="col">{t("Status")}</th>
+                    <th scope="col">{t("Created")}</th><th scope="col">{t("Last used")}</th>
+                    <th scope="col"><span class="sr-only">{t("Actions")}</span></th>
                 </tr></thead>
                 <tbody>
                     {keys.into_iter().map(|k| {
@@ -156,11 +160,11 @@ fn KeyTable(
                                     <code data-testid="fingerprint">{k.fingerprint.clone()}</code>
                                     <div class="muted small"><code>{k.fingerprint_md5.clone()}</code></div>
                                 </td>
-                                <td><span class=if active { "pill pill-ok" } else { "pill pill-off" }>{if active { "Active" } else { "Disabled" }}</span></td>
+                                <td><span class=if active { "pill pill-ok" } else { "pill pill-off" }>{if active { t("Active") } else { t("Disabled") }}</span></td>
                                 <td>{k.date_created.display_short()}</td>
-                                <td>{Timestamp::display_short_or(k.date_last_used, "Never")}</td>
+                                <td>{Timestamp::display_short_or(k.date_last_used, t("Never"))}</td>
                                 <td class="actions">
-                                    <button type="button" class="btn btn-small" aria-label=format!("Download the public key {name}")
+                                    <button type="button" class="btn btn-small" aria-label=tf("Download the public key {name}", &[("name", name.as_str())])
                                         on:click=move |_| {
                                             let file = file.clone();
                                             leptos::task::spawn_local(async move {
@@ -168,16 +172,16 @@ fn KeyTable(
                                                     download_text(&file, &text);
                                                 }
                                             });
-                                        }>"Download"</button>
+                                        }>{t("Download")}</button>
                                     <button type="button" class="btn btn-small"
                                         on:click=move |_| update.run(UpdateSshKey {
                                             id,
                                             patch: SshKeyPatch { is_active: Some(!active), ..Default::default() },
                                         })>
-                                        {if active { "Disable" } else { "Enable" }}
+                                        {if active { t("Disable") } else { t("Enable") }}
                                     </button>
                                     <button type="button" class="btn btn-small btn-danger"
-                                        on:click=move |_| deleting.set(Some(for_delete.clone()))>"Delete"</button>
+                                        on:click=move |_| deleting.set(Some(for_delete.clone()))>{t("Delete")}</button>
                                 </td>
                             </tr>
                         }
@@ -188,10 +192,10 @@ fn KeyTable(
         {move || deleting.get().map(|k| {
             let id = k.id;
             view! {
-                <ConfirmDialog title="Delete this SSH key?" confirm_label="Delete key"
+                <ConfirmDialog title=t("Delete this SSH key?") confirm_label=t("Delete key")
                     on_cancel=Callback::new(move |()| deleting.set(None))
                     on_confirm=Callback::new(move |()| { delete.dispatch(DeleteSshKey { id }); deleting.set(None); })>
-                    <p>{format!("\u{201c}{}\u{201d} ({}) stops working for SSH sign-in at once. This cannot be undone.", k.name, k.fingerprint)}</p>
+                    <p>{tf("“{name}” ({fingerprint}) stops working for SSH sign-in at once. This cannot be undone.", &[("name", k.name.as_str()), ("fingerprint", k.fingerprint.as_str())])}</p>
                 </ConfirmDialog>
             }
         })}
@@ -243,24 +247,24 @@ fn AddKeyForm(
     };
     view! {
         <section class="card" aria-labelledby="add-key-title">
-            <h2 id="add-key-title">"Add a public key"</h2>
+            <h2 id="add-key-title">{t("Add a public key")}</h2>
             {move || error().filter(|e| ["public_key", "name", "comment"].iter().all(|f| e.field(f).is_none()))
                 .map(|e| view! { <Banner kind="error">{e.to_string()}</Banner> })}
             <form on:submit=on_submit novalidate>
                 <div class="field" class:has-error=move || field("public_key").get().is_some()>
-                    <label for="key-text">"Public key"</label>
+                    <label for="key-text">{t("Public key")}</label>
                     <textarea id="key-text" name="public_key" rows="4" node_ref=key spellcheck="false"
-                        autocomplete="off" placeholder="ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAA… you@laptop"
+                        autocomplete="off" placeholder=KEY_EXAMPLE
                         aria-describedby="key-text-help key-text-error"
                         aria-invalid=move || field("public_key").get().is_some().then_some("true")></textarea>
-                    <p class="help" id="key-text-help">"The contents of your .pub file, e.g. ~/.ssh/id_ed25519.pub. Ed25519, ECDSA and RSA of 2048 bits or more."</p>
+                    <p class="help" id="key-text-help">{t("The contents of your .pub file, e.g. ~/.ssh/id_ed25519.pub. Ed25519, ECDSA and RSA of 2048 bits or more.")}</p>
                     <p class="field-error" id="key-text-error" role="alert">{move || field("public_key").get()}</p>
                 </div>
-                <TextField id="key-name" label="Name" name="name" node_ref=name
-                    help="Leave empty to use the key's comment." error=field("name") />
-                <TextField id="key-comment" label="Comment" name="comment" node_ref=comment error=field("comment") />
+                <TextField id="key-name" label=t("Name") name="name" node_ref=name
+                    help=t("Leave empty to use the key's comment.") error=field("name") />
+                <TextField id="key-comment" label=t("Comment") name="comment" node_ref=comment error=field("comment") />
                 <div class="form-actions">
-                    <button type="submit" class="btn btn-primary" disabled=move || create.pending().get()>"Add key"</button>
+                    <button type="submit" class="btn btn-primary" disabled=move || create.pending().get()>{t("Add key")}</button>
                 </div>
             </form>
         </section>
@@ -299,23 +303,23 @@ fn GenerateKeyForm(
     };
     view! {
         <section class="card" aria-labelledby="gen-key-title">
-            <h2 id="gen-key-title">"Generate a key pair"</h2>
-            <p class="muted">"The server makes a new pair, keeps the public half and hands you the private key once, as a file download."</p>
+            <h2 id="gen-key-title">{t("Generate a key pair")}</h2>
+            <p class="muted">{t("The server makes a new pair, keeps the public half and hands you the private key once, as a file download.")}</p>
             {move || error().filter(|e| e.field("name").is_none())
                 .map(|e| view! { <Banner kind="error">{e.to_string()}</Banner> })}
             <form on:submit=on_submit novalidate>
-                <TextField id="gen-name" label="Name" name="name" node_ref=name
+                <TextField id="gen-name" label=t("Name") name="name" node_ref=name
                     error=Signal::derive(move || error().and_then(|e| e.field("name"))) />
                 <div class="field">
-                    <label for="gen-type">"Type"</label>
+                    <label for="gen-type">{t("Type")}</label>
                     <select id="gen-type" name="key_type" node_ref=kind>
-                        <option value="ed25519" selected>"Ed25519 (recommended)"</option>
-                        <option value="rsa">"RSA 3072 (for older systems)"</option>
+                        <option value="ed25519" selected>{t("Ed25519 (recommended)")}</option>
+                        <option value="rsa">{t("RSA 3072 (for older systems)")}</option>
                     </select>
                 </div>
                 <div class="form-actions">
                     <button type="submit" class="btn" disabled=move || create.pending().get()>
-                        {move || if create.pending().get() { "Generating…" } else { "Generate and download" }}
+                        {move || if create.pending().get() { t("Generating…") } else { t("Generate and download") }}
                     </button>
                 </div>
             </form>

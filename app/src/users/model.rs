@@ -213,7 +213,10 @@ impl UserEdit {
             mfa_level: self.mfa_level,
         };
         if changes.mfa_level.is_some_and(|l| !(0..=2).contains(&l)) {
-            f.insert("mfa_level".into(), "Choose 0 (off), 1 (on) or 2 (required).".into());
+            f.insert(
+                "mfa_level".into(),
+                crate::i18n::n_("Choose 0 (off), 1 (on) or 2 (required).").into(),
+            );
         }
         if f.is_empty() {
             Ok(changes)

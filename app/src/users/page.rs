@@ -4,6 +4,7 @@ use super::api::{list_users, CreateUser, ResetUserMfa, UnblockUser, UpdateUser};
 use super::model::{NewUser, UserEdit, UserQuery, UserRecord};
 use crate::auth::Role;
 use crate::common::{AppError, Timestamp};
+use crate::i18n::{t, tf};
 use crate::ui::{input_value, Banner, ConfirmDialog, Pager, TextField};
 use leptos::html;
 use leptos::prelude::*;
@@ -50,12 +51,12 @@ pub fn UsersPage() -> impl IntoView {
     let done = RwSignal::new(None::<String>);
     Effect::new(move |_| {
         if let Some(Ok(())) = unblock.value().get() {
-            done.set(Some("The account is no longer blocked.".into()));
+            done.set(Some(t("The account is no longer blocked.").into()));
         }
     });
     Effect::new(move |_| {
         if let Some(Ok(())) = reset.value().get() {
-            done.set(Some("Two-step verification was reset: the user sets it up again.".into()));
+            done.set(Some(t("Two-step verification was reset: the user sets it up again.").into()));
         }
     });
     let action_error = move || {
@@ -76,16 +77,16 @@ pub fn UsersPage() -> impl IntoView {
         <div class="page">
             <header class="page-header page-header-row">
                 <div>
-                    <h1>"Users"</h1>
-                    <p class="muted">"Accounts that may sign in to the bastion."</p>
+                    <h1>{t("Users")}</h1>
+                    <p class="muted">{t("Accounts that may sign in to the bastion.")}</p>
                 </div>
-                <button class="btn btn-primary" on:click=move |_| panel.set(Panel::Create)>"New user"</button>
+                <button class="btn btn-primary" on:click=move |_| panel.set(Panel::Create)>{t("New user")}</button>
             </header>
             <form class="search" role="search" on:submit=on_search>
-                <label for="user-search">"Search users"</label>
+                <label for="user-search">{t("Search users")}</label>
                 <input id="user-search" type="search" node_ref=search_input
-                    placeholder="Username, name or email" />
-                <button type="submit" class="btn">"Search"</button>
+                    placeholder=t("Username, name or email") />
+                <button type="submit" class="btn">{t("Search")}</button>
             </form>
             {move || toggle_error().or_else(action_error).map(|e| view! { <Banner kind="error">{e.to_string()}</Banner> })}
             {move || done.get().map(|m| view! { <Banner kind="success">{m}</Banner> })}
@@ -94,7 +95,7 @@ pub fn UsersPage() -> impl IntoView {
                 Panel::Create => view! { <UserForm existing=None panel reload /> }.into_any(),
                 Panel::Edit(u) => view! { <UserForm existing=Some(*u) panel reload /> }.into_any(),
             }}
-            <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Loading users…"</p> }>
+            <Transition fallback=|| view! { <p class="loading" aria-busy="true">{t("Loading users…")}</p> }>
                 {move || Suspend::new(async move {
                     match users.await {
                         Err(e) => view! { <Banner kind="error">{e.to_string()}</Banner> }.into_any(),
@@ -109,10 +110,10 @@ pub fn UsersPage() -> impl IntoView {
                                 <div class="table-wrap">
                                 <table class="table" data-testid="users-table">
                                     <thead><tr>
-                                        <th scope="col">"Username"</th><th scope="col">"Name"</th>
-                                        <th scope="col">"Email"</th><th scope="col">"Role"</th>
-                                        <th scope="col">"Status"</th><th scope="col">"Last sign-in"</th>
-                                        <th scope="col"><span class="sr-only">"Actions"</span></th>
+                                        <th scope="col">{t("Username")}</th><th scope="col">{t("Name")}</th>
+                                        <th scope="col">{t("Email")}</th><th scope="col">{t("Role")}</th>
+                                        <th scope="col">{t("Status")}</th><th scope="col">{t("Last sign-in")}</th>
+                                        <th scope="col"><span class="sr-only">{t("Actions")}</span></th>
                                     </tr></thead>
                                     <tbody>
                                         {page.results.into_iter().map(|u| {
@@ -122,24 +123,24 @@ pub fn UsersPage() -> impl IntoView {
                                             let id = u.id;
                                             view! {
                                                 <tr>
-                                                    <td>{u.username.clone()}</td>
-                                                    <td>{u.name.clone()}</td>
-                                                    <td>{u.email.clone()}</td>
-                                                    <td>{u.role.label()}</td>
+                                                    <td translate="no">{u.username.clone()}</td>
+                                                    <td translate="no">{u.name.clone()}</td>
+                                                    <td translate="no">{u.email.clone()}</td>
+                                                    <td>{t(u.role.label())}</td>
                                                     <td><span class=if u.is_active { "pill pill-ok" } else { "pill pill-off" }>
-                                                        {if u.is_active { "Active" } else { "Disabled" }}</span></td>
-                                                    <td>{u.last_login.map(Timestamp::display_short).unwrap_or_else(|| "Never".into())}</td>
+                                                        {if u.is_active { t("Active") } else { t("Disabled") }}</span></td>
+                                                    <td>{u.last_login.map(Timestamp::display_short).unwrap_or_else(|| t("Never").into())}</td>
                                                     <td class="row-actions">
                                                         <button class="btn btn-small" on:click=move |_| panel.set(Panel::Edit(Box::new(edit_user.clone())))
-                                                            aria-label=format!("Edit {}", u.username)>"Edit"</button>
+                                                            aria-label=tf("Edit {username}", &[("username", u.username.as_str())])>{t("Edit")}</button>
                                                         <button class="btn btn-small" on:click=move |_| to_toggle.set(Some(toggle_user.clone()))
-                                                            aria-label=format!("{} {}", if u.is_active { "Deactivate" } else { "Activate" }, u.username)>
-                                                            {if u.is_active { "Deactivate" } else { "Activate" }}
+                                                            aria-label=tf(if u.is_active { "Deactivate {username}" } else { "Activate {username}" }, &[("username", u.username.as_str())])>
+                                                            {if u.is_active { t("Deactivate") } else { t("Activate") }}
                                                         </button>
                                                         <button class="btn btn-small" on:click=move |_| { unblock.dispatch(UnblockUser { id }); }
-                                                            aria-label=format!("Unblock {}", u.username)>"Unblock"</button>
+                                                            aria-label=tf("Unblock {username}", &[("username", u.username.as_str())])>{t("Unblock")}</button>
                                                         <button class="btn btn-small" on:click=move |_| to_reset.set(Some(reset_user.clone()))
-                                                            aria-label=format!("Reset MFA of {} (remove every second factor)", u.username)>"Reset MFA"</button>
+                                                            aria-label=tf("Reset MFA of {username} (remove every second factor)", &[("username", u.username.as_str())])>{t("Reset MFA")}</button>
                                                     </td>
                                                 </tr>
                                             }
@@ -147,7 +148,7 @@ pub fn UsersPage() -> impl IntoView {
                                     </tbody>
                                 </table>
                                 </div>
-                                <Pager summary=format!("{first}-{last} of {total}") has_prev has_next
+                                <Pager summary=crate::ui::page_summary(first, last, total) has_prev has_next
                                     on_prev=Callback::new(move |()| query.update(|q| q.offset = q.offset.saturating_sub(PAGE_SIZE)))
                                     on_next=Callback::new(move |()| query.update(|q| q.offset += PAGE_SIZE)) />
                             }.into_any()
@@ -156,20 +157,22 @@ pub fn UsersPage() -> impl IntoView {
                 })}
             </Transition>
             {move || to_reset.get().map(|u| view! {
-                <ConfirmDialog title=format!("Reset two-step verification of {}?", u.username) confirm_label="Reset"
+                <ConfirmDialog title=tf("Reset two-step verification of {username}?", &[("username", u.username.as_str())]) confirm_label=t("Reset")
                     on_confirm=confirm_reset on_cancel=Callback::new(move |()| to_reset.set(None))>
-                    <p>"Their authenticator and recovery codes stop working; they are treated as never bound."</p>
+                    <p>{t("Their authenticator and recovery codes stop working; they are treated as never bound.")}</p>
                 </ConfirmDialog>
             })}
             {move || to_toggle.get().map(|u| {
-                let verb = if u.is_active { "Deactivate" } else { "Activate" };
+                let verb = if u.is_active { t("Deactivate") } else { t("Activate") };
+                let name = [("username", u.username.as_str())];
+                let title = tf(if u.is_active { "Deactivate {username}?" } else { "Activate {username}?" }, &name);
                 let text = if u.is_active {
-                    format!("{} will be signed out and cannot sign in until activated again.", u.username)
+                    tf("{username} will be signed out and cannot sign in until activated again.", &name)
                 } else {
-                    format!("{} will be able to sign in again.", u.username)
+                    tf("{username} will be able to sign in again.", &name)
                 };
                 view! {
-                    <ConfirmDialog title=format!("{verb} {}?", u.username) confirm_label=verb
+                    <ConfirmDialog title=title confirm_label=verb
                         on_confirm=confirm_toggle on_cancel=Callback::new(move |()| to_toggle.set(None))>
                         <p>{text}</p>
                     </ConfirmDialog>
@@ -296,7 +299,11 @@ fn UserForm(
             }
         }
     };
-    let title = if is_new { "New user".to_owned() } else { format!("Edit {}", e.username) };
+    let title = if is_new {
+        t("New user").to_owned()
+    } else {
+        tf("Edit {username}", &[("username", e.username.as_str())])
+    };
 
     view! {
         <section class="card panel" aria-labelledby="user-form-title">
@@ -305,49 +312,49 @@ fn UserForm(
                 .map(|e| view! { <Banner kind="error">{e.to_string()}</Banner> })}
             <form on:submit=on_submit novalidate class="form-grid">
                 {is_new.then(|| view! {
-                    <TextField id="user-username" label="Username" name="username" node_ref=username
+                    <TextField id="user-username" label=t("Username") name="username" node_ref=username
                         error=field_error("username") required=true autofocus=true />
                 })}
-                <TextField id="user-name" label="Name" name="name" node_ref=name value=e.name.clone()
+                <TextField id="user-name" label=t("Name") name="name" node_ref=name value=e.name.clone()
                     error=field_error("name") required=true />
-                <TextField id="user-email" label="Email" name="email" kind="email" node_ref=email
+                <TextField id="user-email" label=t("Email") name="email" kind="email" node_ref=email
                     value=e.email.clone() error=field_error("email") required=true />
-                <TextField id="user-phone" label="Phone" name="phone" kind="tel" node_ref=phone
+                <TextField id="user-phone" label=t("Phone") name="phone" kind="tel" node_ref=phone
                     value=e.phone.clone().unwrap_or_default() placeholder="+86 138 0013 8000"
                     error=field_error("phone") />
                 <div class="field">
-                    <label for="user-role">"Role"</label>
+                    <label for="user-role">{t("Role")}</label>
                     <select id="user-role" node_ref=role>
-                        <option value="user" selected=e.role == Role::User>"User"</option>
-                        <option value="admin" selected=e.role == Role::Admin>"Administrator"</option>
+                        <option value="user" selected=e.role == Role::User>{t("User")}</option>
+                        <option value="admin" selected=e.role == Role::Admin>{t("Administrator")}</option>
                     </select>
                     <p class="field-error" role="alert">{move || field_error("role").get()}</p>
                 </div>
                 {(!is_new).then(|| view! {
                     <div class="field">
-                        <label for="user-mfa">"Two-step verification"</label>
+                        <label for="user-mfa">{t("Two-step verification")}</label>
                         <select id="user-mfa" node_ref=mfa>
-                            <option value="0" selected=e.mfa_level == 0>"Off (the user may turn it on)"</option>
-                            <option value="1" selected=e.mfa_level == 1>"On"</option>
-                            <option value="2" selected=e.mfa_level == 2>"Required by an administrator"</option>
+                            <option value="0" selected=e.mfa_level == 0>{t("Off (the user may turn it on)")}</option>
+                            <option value="1" selected=e.mfa_level == 1>{t("On")}</option>
+                            <option value="2" selected=e.mfa_level == 2>{t("Required by an administrator")}</option>
                         </select>
-                        <p class="help">"A user who must use it and has no factor is sent to set one up at sign-in."</p>
+                        <p class="help">{t("A user who must use it and has no factor is sent to set one up at sign-in.")}</p>
                     </div>
                 })}
                 {is_new.then(|| view! {
-                    <TextField id="user-password" label="Initial password" name="password" kind="password"
+                    <TextField id="user-password" label=t("Initial password") name="password" kind="password"
                         node_ref=password autocomplete="new-password" error=field_error("password")
-                        help="At least 8 characters. Tell the user to change it." required=true />
+                        help=t("At least 8 characters. Tell the user to change it.") required=true />
                 })}
-                <TextField id="user-expires" label="Account expires" name="date_expired" kind="date"
+                <TextField id="user-expires" label=t("Account expires") name="date_expired" kind="date"
                     node_ref=expires value=e.date_expired.map(Timestamp::day).unwrap_or_default()
-                    help="Leave empty for an account that never expires." error=field_error("date_expired") />
-                <TextField id="user-comment" label="Comment" name="comment" node_ref=comment
+                    help=t("Leave empty for an account that never expires.") error=field_error("date_expired") />
+                <TextField id="user-comment" label=t("Comment") name="comment" node_ref=comment
                     value=e.comment.clone() error=field_error("comment") />
                 <div class="form-actions">
-                    <button type="button" class="btn" on:click=move |_| panel.set(Panel::Closed)>"Cancel"</button>
+                    <button type="button" class="btn" on:click=move |_| panel.set(Panel::Closed)>{t("Cancel")}</button>
                     <button type="submit" class="btn btn-primary" disabled=pending>
-                        {move || if pending() { "Saving…" } else if is_new { "Create user" } else { "Save" }}
+                        {move || if pending() { t("Saving…") } else if is_new { t("Create user") } else { t("Save") }}
                     </button>
                 </div>
             </form>

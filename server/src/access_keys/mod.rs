@@ -8,6 +8,7 @@ use crate::auth::events::Channel;
 use crate::core::Core;
 use crate::db::Db;
 use crate::error::OrInternal;
+use crate::notify::{KeyChange, Notice};
 use crate::on_db;
 use crate::users::store::{self as users, UserRow};
 use app::access_keys::model::{AccessKeyPatch, AccessKeyRecord, CreatedAccessKey, NewAccessKey};
@@ -64,17 +65,7 @@ pub fn seal_context(id: Uuid) -> String {
 
 /// A random secret of [`SECRET_CHARS`] letters and digits (about 214 bits).
 fn new_secret() -> String {
-    const ALPHABET: &[u8; 62] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    let mut out = String::with_capacity(SECRET_CHARS);
-    while out.len() < SECRET_CHARS {
-        for b in crate::crypto::random_bytes::<64>() {
-            // 248 = 4 * 62: no letter is likelier than another.
-            if b < 248 && out.len() < SECRET_CHARS {
-                out.push(char::from(ALPHABET[usize::from(b % 62)]));
-            }
-        }
-    }
-    out
+    crate::crypto::random_alphanumeric(SECRET_CHARS)
 }
 
 pub async fn find(db: &Db, id: Uuid) -> Result<Option<KeyRow>, AppError> {
@@ -242,8 +233,27 @@ impl Core {
         };
         insert(&self.db, &row).await?;
         self.log_credential_change(channel, client, &user, "access_key", "created").await?;
-        self.notify(&user, client, crate::notify::Notice::AccessKeyCreated { id }).await;
+        self.notify(&user, client, Notice::AccessKeyCreated { id }).await;
         tracing::info!(user = %user.username, key = %id, "access key created");
+        Ok(CreatedAccessKey { key: row.record(None), secret })
+    }
+
+    /// A key for a service account, made by the command line (no session,
+    /// no confirmation: whoever runs it administers the server).
+    pub async fn issue_service_key(&self, user: &UserRow) -> Result<CreatedAccessKey, AppError> {
+        let id = Uuid::new_v4();
+        let secret = new_secret();
+        let row = KeyRow {
+            id,
+            user_id: user.id,
+            secret_enc: self.sealer.seal(&seal_context(id), secret.as_bytes()),
+            ip_group: serde_json::to_string(&["*"]).or_internal()?,
+            is_active: true,
+            date_created: self.now().millis(),
+            date_last_used: None,
+        };
+        insert(&self.db, &row).await?;
+        tracing::info!(user = %user.username, key = %id, "service access key created");
         Ok(CreatedAccessKey { key: row.record(None), secret })
     }
 
@@ -272,15 +282,14 @@ impl Core {
         save(&self.db, &row).await?;
         self.key_cache.clear();
         if let Some(active) = toggled {
-            let what = if active { "enabled" } else { "disabled" };
-            self.log_credential_change(channel, client, &user, "access_key", what).await?;
-            self.notify(&user, client, crate::notify::Notice::AccessKeyChanged { id, what }).await;
+            let change = KeyChange::toggled(active);
+            self.log_credential_change(channel, client, &user, "access_key", change.as_str())
+                .await?;
+            self.notify(&user, client, Notice::AccessKeyChanged { id, change }).await;
         } else if patch.ip_group.is_some() {
             self.log_credential_change(channel, client, &user, "access_key", "allowlist_changed")
                 .await?;
-            let notice =
-                crate::notify::Notice::AccessKeyChanged { id, what: "given a new IP allowlist" };
-            self.notify(&user, client, notice).await;
+            self.notify(&user, client, Notice::AccessKeyRescoped { id }).await;
         }
         Ok(row.record(self.key_usage.pending(id)))
     }
@@ -299,7 +308,7 @@ impl Core {
             .or_internal()?;
         self.key_cache.clear();
         self.log_credential_change(channel, client, &user, "access_key", "deleted").await?;
-        self.notify(&user, client, crate::notify::Notice::AccessKeyChanged { id, what: "deleted" })
+        self.notify(&user, client, Notice::AccessKeyChanged { id, change: KeyChange::Deleted })
             .await;
         tracing::info!(user = %user.username, key = %id, "access key deleted");
         Ok(())

@@ -16,6 +16,7 @@ use crate::http::AppState;
 use crate::users::store;
 use app::auth::model::{ClientInfo, SessionCtx, SessionStage};
 use app::common::AppError;
+use app::i18n::{localize, t};
 use app::mfa::model::MfaKind;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
@@ -35,9 +36,15 @@ pub fn routes(router: Router<AppState>) -> Router<AppState> {
     route_both(router, "/authentication/confirm/", get(confirm_options).post(confirm))
 }
 
-/// JumpServer's error shape for these endpoints: `{"error", "msg"}`.
+/// JumpServer's error shape for these endpoints: `{"error", "msg"}`, with
+/// the English `msg` in the request's language.
 fn auth_error(status: StatusCode, error: &str, msg: impl Into<String>) -> Response {
-    (status, Json(json!({"error": error, "msg": msg.into()}))).into_response()
+    let msg = msg.into();
+    error_body(status, error, &localize(&msg))
+}
+
+fn error_body(status: StatusCode, error: &str, msg: &str) -> Response {
+    (status, Json(json!({"error": error, "msg": msg}))).into_response()
 }
 
 fn from_app_error(err: AppError) -> Response {
@@ -47,13 +54,14 @@ fn from_app_error(err: AppError) -> Response {
         AppError::RateLimited { .. } => "blocked",
         other => other.code(),
     };
+    // Both in the request's language (`Display` translates).
     let msg = match &err {
         AppError::Invalid { fields, message } => {
-            fields.values().next().cloned().unwrap_or_else(|| message.clone())
+            localize(fields.values().next().unwrap_or(message)).into_owned()
         }
         other => other.to_string(),
     };
-    auth_error(status, error, msg)
+    error_body(status, error, &msg)
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -142,7 +150,7 @@ async fn sign_in_inner(
                 let choices: Vec<&str> = active.iter().map(|k| k.as_str()).collect();
                 let mut response = Json(json!({
                     "error": "mfa_required",
-                    "msg": "A second factor is required: post it to /api/v1/authentication/mfa/challenge/ with this cookie, then repeat this request.",
+                    "msg": t("A second factor is required: post it to /api/v1/authentication/mfa/challenge/ with this cookie, then repeat this request."),
                     "data": {"choices": choices, "url": "/api/v1/authentication/mfa/challenge/"},
                 }))
                 .into_response();
@@ -205,10 +213,11 @@ pub async fn send_code(
 ) -> Response {
     let core = &state.core;
     let Some(kind) = MfaKind::parse(&body.kind).filter(|k| k.is_sent()) else {
+        let kind = &body.kind;
         return auth_error(
             StatusCode::BAD_REQUEST,
             "invalid_type",
-            format!("`{}` codes are not sent: use email or sms.", body.kind),
+            format!("`{kind}` codes are not sent: use email or sms."),
         );
     };
     let mut caller = None;
@@ -287,10 +296,11 @@ pub async fn challenge(
     };
     let (row, user) = pending;
     let Some(kind) = MfaKind::parse(&body.kind) else {
+        let kind = &body.kind;
         return auth_error(
             StatusCode::BAD_REQUEST,
             "invalid_type",
-            format!("Unknown MFA type `{}`.", body.kind),
+            format!("Unknown MFA type `{kind}`."),
         );
     };
     if let Err(err) = core.verify_factor(&client, Channel::Api, &user, kind, &body.code).await {

@@ -19,10 +19,14 @@ use app::users::model::ValidNewUser;
 /// One answer for an unknown user and a wrong password, so the sign-in page
 /// tells nobody which accounts exist (unknown names are counted too).
 fn bad_credentials(tries_left: u32) -> AppError {
-    let tries = if tries_left == 1 { "1 try".to_owned() } else { format!("{tries_left} tries") };
-    AppError::Denied {
-        message: format!("The username or password is incorrect. {tries} left before sign-in is blocked for a while."),
-    }
+    // One whole sentence per plural form, so each translates as one.
+    let message = if tries_left == 1 {
+        "The username or password is incorrect. 1 try left before sign-in is blocked for a while."
+            .to_owned()
+    } else {
+        format!("The username or password is incorrect. {tries_left} tries left before sign-in is blocked for a while.")
+    };
+    AppError::Denied { message }
 }
 
 impl Core {
@@ -111,6 +115,15 @@ impl Core {
                 message:
                     "This account is disabled or has expired. Ask an administrator to restore it."
                         .into(),
+            });
+        }
+        if user.role() == Role::Component {
+            // A component signs its requests with its access key; its
+            // account never opens a session, in the browser or the API.
+            events::record(&self.db, event(Some(&user), false, "component"), client, now).await?;
+            return Err(AppError::Denied {
+                message: "This is a component's service account: it signs API requests with its access key and cannot sign in."
+                    .into(),
             });
         }
         lockout::clear(&self.db, &user_key).await?;

@@ -129,6 +129,7 @@ pub async fn digest_body(req: Request, next: Next) -> Response {
                 fields: Default::default(),
             },
             detail: None,
+            code: None,
         }
         .into_response();
     };

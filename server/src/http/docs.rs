@@ -5,7 +5,8 @@
 
 use super::AppState;
 use crate::{
-    access_keys, audit, auth, notify, password, preferences, profile, settings, ssh_keys, users,
+    access_keys, audit, auth, connect, notify, password, preferences, profile, settings, ssh_keys,
+    users,
 };
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
@@ -18,7 +19,7 @@ use utoipa::{Modify, OpenApi};
 #[openapi(
     info(
         title = "Bastion Profile API",
-        description = "JumpServer v4-compatible paths for the personal profile: sign-in, MFA (with email and SMS codes), confirmation, profile, password, SSH keys, access keys, notifications and the inbox, users, settings and the authentication log. Paths answer with and without the trailing slash. Errors follow Django REST framework: `{\"detail\": ...}` or `{\"field\": [\"message\"]}`."
+        description = "JumpServer v4-compatible paths for the personal profile: sign-in, MFA (with email and SMS codes), confirmation, profile, password, SSH keys, access keys, assets, asset permissions and connection tokens (and their redemption by components), notifications and the inbox, users, settings and the authentication log. Paths answer with and without the trailing slash. Errors follow Django REST framework: `{\"detail\": ...}` or `{\"field\": [\"message\"]}`."
     ),
     paths(
         auth::rest::sign_in, auth::rest::challenge, auth::rest::verify,
@@ -34,6 +35,16 @@ use utoipa::{Modify, OpenApi};
         notify::rest::backends, notify::rest::read_subscription, notify::rest::write_subscription,
         notify::rest::list, notify::rest::unread_total, notify::rest::mark_as_read, notify::rest::mark_all_read,
         notify::rest::read_one, notify::rest::remove,
+        connect::rest::my_assets, connect::rest::my_asset,
+        connect::rest::list_tokens, connect::rest::create_token, connect::rest::read_token,
+        connect::rest::expire_token, connect::rest::reuse_token, connect::rest::client_url, connect::rest::rdp_file,
+        connect::admin_rest::list_assets, connect::admin_rest::create_asset, connect::admin_rest::read_asset,
+        connect::admin_rest::replace_asset, connect::admin_rest::change_asset, connect::admin_rest::delete_asset,
+        connect::admin_rest::list_accounts, connect::admin_rest::create_account, connect::admin_rest::read_account,
+        connect::admin_rest::replace_account, connect::admin_rest::change_account, connect::admin_rest::delete_account,
+        connect::admin_rest::list_permissions, connect::admin_rest::create_permission, connect::admin_rest::read_permission,
+        connect::admin_rest::replace_permission, connect::admin_rest::change_permission, connect::admin_rest::delete_permission,
+        connect::component_rest::secret, connect::component_rest::check, connect::component_rest::renewal,
     ),
     modifiers(&Schemes),
     security(("session" = []), ("bearer" = []), ("signature" = [])),

@@ -14,24 +14,33 @@ pub struct ApiError {
     pub error: AppError,
     /// Overrides the error's own message (e.g. which credential was missing).
     pub detail: Option<String>,
+    /// Overrides the error's own `code` where clients must tell refusals
+    /// apart (a connection token that expired, was used, was revoked, ...).
+    pub code: Option<&'static str>,
 }
 
 impl ApiError {
     pub fn unauthenticated(detail: &str) -> Self {
-        ApiError { error: AppError::Unauthenticated, detail: Some(detail.to_owned()) }
+        ApiError { error: AppError::Unauthenticated, detail: Some(detail.to_owned()), code: None }
+    }
+
+    /// `error`'s status with its own message and code.
+    pub fn coded(error: AppError, code: &'static str, detail: impl Into<String>) -> Self {
+        ApiError { error, detail: Some(detail.into()), code: Some(code) }
     }
 
     pub fn bad_request(detail: impl Into<String>) -> Self {
         ApiError {
             error: AppError::Invalid { message: detail.into(), fields: Default::default() },
             detail: None,
+            code: None,
         }
     }
 }
 
 impl From<AppError> for ApiError {
     fn from(error: AppError) -> Self {
-        ApiError { error, detail: None }
+        ApiError { error, detail: None, code: None }
     }
 }
 
@@ -54,7 +63,7 @@ impl IntoResponse for ApiError {
             }),
             other => json!({
                 "detail": self.detail.as_deref().map_or_else(|| other.to_string(), |d| localize(d).into_owned()),
-                "code": other.code(),
+                "code": self.code.unwrap_or_else(|| other.code()),
             }),
         };
         (status, Json(body)).into_response()

@@ -20,12 +20,15 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             Err(JsonRejection::JsonSyntaxError(_)) => {
                 Err(ApiError::bad_request("The body is not valid JSON."))
             }
-            Err(JsonRejection::JsonDataError(e)) => Err(ApiError::bad_request(format!(
-                "The body does not have the expected fields: {}",
-                e.body_text().trim_start_matches(
-                    "Failed to deserialize the JSON body into the target type: "
-                )
-            ))),
+            Err(JsonRejection::JsonDataError(e)) => {
+                let text = e.body_text();
+                let reason = text.trim_start_matches(
+                    "Failed to deserialize the JSON body into the target type: ",
+                );
+                Err(ApiError::bad_request(format!(
+                    "The body does not have the expected fields: {reason}"
+                )))
+            }
             Err(_) => Err(ApiError::bad_request("The request body could not be read.")),
         }
     }

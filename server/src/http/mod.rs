@@ -69,6 +69,7 @@ impl AppState {
             notifications: self.core.clone(),
             preferences: self.core.clone(),
             sessions: self.core.clone(),
+            connect: self.core.clone(),
         }
     }
 }

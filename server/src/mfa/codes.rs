@@ -13,6 +13,7 @@ use crate::notify::send::{self, Mail, SmsSecrets};
 use crate::on_db;
 use crate::users::store::UserRow;
 use app::common::AppError;
+use app::i18n::{tfr, tr};
 use app::mfa::model::{mask_target, CodeSent, MfaKind, SentCodes};
 use app::settings::notify::{MailSettings, SmsSettings};
 use rand_core::{OsRng, RngCore};
@@ -148,13 +149,28 @@ async fn check(
     Ok(None)
 }
 
-fn unavailable(what: &str, err: &send::SendError) -> AppError {
-    tracing::warn!(error = %err, "{what} not sent");
-    AppError::Unavailable {
-        message: format!(
-            "The {what} could not be sent: {err}. Try again, or choose another method."
-        ),
-    }
+/// How a code went out, for the message when it did not.
+#[derive(Clone, Copy)]
+enum SentBy {
+    Email,
+    Sms,
+}
+
+fn unavailable(sent_by: SentBy, err: &send::SendError) -> AppError {
+    // `err` shows in the request's language; the log keeps the English.
+    let message = match sent_by {
+        SentBy::Email => {
+            tracing::warn!(error = %err.0, "email not sent");
+            format!("The email could not be sent: {err}. Try again, or choose another method.")
+        }
+        SentBy::Sms => {
+            tracing::warn!(error = %err.0, "text message not sent");
+            format!(
+                "The text message could not be sent: {err}. Try again, or choose another method."
+            )
+        }
+    };
+    AppError::Unavailable { message }
 }
 
 impl Core {
@@ -163,23 +179,26 @@ impl Core {
         Ok((sms.code_length, sms.code_ttl_secs))
     }
 
-    /// Emails a new code to `user`.
+    /// Emails a new code to `user`, in the language they chose.
     async fn email_code(&self, user: &UserRow, purpose: Purpose) -> Result<CodeSent, AppError> {
         let (length, ttl) = self.code_rules().await?;
         let settings: MailSettings = self.settings_group().await?;
         let password = self.setting_secret(MailSettings::PASSWORD).await?;
         let code = issue(self, user.id, purpose, &user.email, length, ttl).await?;
-        let minutes = ttl.div_ceil(60);
-        let body = format!(
-            "Hello {},\n\nYour verification code is:\n\n    {code}\n\nIt is valid for {minutes} minutes and works once. \
+        let lang = self.language_of(user.id).await;
+        let minutes = ttl.div_ceil(60).to_string();
+        let body = tfr(
+            lang,
+            "Hello {name},\n\nYour verification code is:\n\n    {code}\n\nIt is valid for {minutes} minutes and works once. \
              Enter it on the page that asked for it.\n\nIf you did not try to sign in or confirm an action, \
              someone may know your password: change it and tell your administrator.\n",
-            user.name
+            &[("name", user.name.as_str()), ("code", code.as_str()), ("minutes", minutes.as_str())],
         );
-        let mail = Mail { to: &user.email, subject: "Your verification code", body: &body };
+        let subject = tr(lang, "Your verification code");
+        let mail = Mail { to: &user.email, subject, body: &body };
         if let Err(e) = send::send_mail(&settings, password.as_deref(), &mail).await {
             discard(&self.db, user.id, purpose).await?;
-            return Err(unavailable("email", &e));
+            return Err(unavailable(SentBy::Email, &e));
         }
         Ok(CodeSent {
             sent_to: mask_target(&user.email),
@@ -188,7 +207,7 @@ impl Core {
         })
     }
 
-    /// Texts a new code to `phone`.
+    /// Texts a new code to `phone`, in the language `user` chose.
     pub(crate) async fn sms_code(
         &self,
         user: &UserRow,
@@ -200,11 +219,12 @@ impl Core {
         let code =
             issue(self, user.id, purpose, phone, settings.code_length, settings.code_ttl_secs)
                 .await?;
+        let lang = self.language_of(user.id).await;
         if let Err(e) =
-            send::send_sms(&self.http, &settings, &secrets, &wire_phone(phone), &code).await
+            send::send_sms(&self.http, &settings, &secrets, &wire_phone(phone), &code, lang).await
         {
             discard(&self.db, user.id, purpose).await?;
-            return Err(unavailable("text message", &e));
+            return Err(unavailable(SentBy::Sms, &e));
         }
         Ok(CodeSent {
             sent_to: mask_target(phone),

@@ -36,7 +36,8 @@ pub trait MfaMethod: Send + Sync {
     /// Sends a challenge (a code by mail or SMS); factors the user already
     /// holds have none to send.
     async fn send_challenge(&self, _core: &Core, _user: &UserRow) -> Result<CodeSent, AppError> {
-        Err(AppError::invalid("type", format!("{} codes are not sent.", self.kind().label())))
+        let label = self.kind().label();
+        Err(AppError::invalid("type", format!("{label} codes are not sent.")))
     }
     /// Whether `response` proves the factor now. Single-use responses are
     /// used up by a successful check.
@@ -171,10 +172,10 @@ impl Core {
         }
         match self.active_method(user, kind).await? {
             Some(m) => m.send_challenge(self, user).await,
-            None => Err(AppError::invalid(
-                "type",
-                format!("{} is not set up for this account.", kind.label()),
-            )),
+            None => {
+                let label = kind.label();
+                Err(AppError::invalid("type", format!("{label} is not set up for this account.")))
+            }
         }
     }
 
@@ -241,9 +242,10 @@ impl Core {
             Some(m) => m,
             None => {
                 events::record(&self.db, event(false, "not_active"), client, now).await?;
+                let label = kind.label();
                 return Err(AppError::invalid(
                     "code",
-                    format!("{} is not set up for this account.", kind.label()),
+                    format!("{label} is not set up for this account."),
                 ));
             }
         };
@@ -263,11 +265,12 @@ impl Core {
             block_secs: i64::from(policy.login_limit_minutes) * 60,
         };
         Err(match lockout::record_failure(&self.db, &key, limit, now).await? {
+            // One whole sentence per plural form, so each translates as one.
+            AfterFailure::TriesLeft(1) => AppError::Denied {
+                message: "The code is not correct (or was already used). 1 try left.".into(),
+            },
             AfterFailure::TriesLeft(n) => AppError::Denied {
-                message: format!(
-                    "The code is not correct (or was already used). {n} {} left.",
-                    if n == 1 { "try" } else { "tries" }
-                ),
+                message: format!("The code is not correct (or was already used). {n} tries left."),
             },
             AfterFailure::BlockedUntil(until) => lockout::blocked(until),
         })

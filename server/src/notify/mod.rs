@@ -13,6 +13,7 @@ use crate::on_db;
 use crate::users::store::UserRow;
 use app::auth::model::{ClientInfo, SessionCtx};
 use app::common::{AppError, Timestamp};
+use app::i18n::{tfr, tr, Lang};
 use app::notifications::model::{Backend, BackendInfo, SiteMessage, Subscription};
 use app::notifications::port::NotificationsPort;
 use app::settings::notify::MailSettings;
@@ -22,6 +23,7 @@ use uuid::Uuid;
 #[derive(Debug, Clone)]
 pub enum Notice {
     PasswordChanged,
+    /// A second factor added; its label (`MfaKind::label`), English.
     MfaBound(&'static str),
     MfaRemoved(&'static str),
     /// An administrator removed every second factor.
@@ -38,15 +40,19 @@ pub enum Notice {
     AccessKeyCreated {
         id: Uuid,
     },
-    /// An SSH key enabled, disabled or deleted (`what` says which).
+    /// An SSH key enabled, disabled or deleted.
     SshKeyChanged {
         name: String,
-        what: &'static str,
+        change: KeyChange,
     },
-    /// An access key enabled, disabled, re-scoped or deleted.
+    /// An access key enabled, disabled or deleted.
     AccessKeyChanged {
         id: Uuid,
-        what: &'static str,
+        change: KeyChange,
+    },
+    /// An access key given a new IP allowlist.
+    AccessKeyRescoped {
+        id: Uuid,
     },
     EmailChanged {
         old: String,
@@ -56,72 +62,152 @@ pub enum Notice {
     NewSignInAddress,
 }
 
-impl Notice {
-    pub fn subject(&self) -> String {
-        match self {
-            Notice::PasswordChanged => "Your password was changed".into(),
-            Notice::MfaBound(m) => format!("{m} was added to your account"),
-            Notice::MfaRemoved(m) => format!("{m} was removed from your account"),
-            Notice::MfaReset => "Your two-step verification was reset".into(),
-            Notice::RecoveryCodesRegenerated => "New recovery codes were made".into(),
-            Notice::RecoveryCodeUsed { .. } => "A recovery code was used".into(),
-            Notice::SshKeyAdded { generated: true, .. } => "An SSH key pair was generated".into(),
-            Notice::SshKeyAdded { .. } => "An SSH key was added".into(),
-            Notice::AccessKeyCreated { .. } => "An API access key was created".into(),
-            Notice::SshKeyChanged { what, .. } => format!("An SSH key was {what}"),
-            Notice::AccessKeyChanged { what, .. } => format!("An API access key was {what}"),
-            Notice::EmailChanged { .. } => "Your email address was changed".into(),
-            Notice::PhoneChanged => "Your phone number was changed".into(),
-            Notice::NewSignInAddress => "Sign-in from a new address".into(),
+/// What happened to a key (each one its own sentence in a notice).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyChange {
+    Enabled,
+    Disabled,
+    Deleted,
+}
+
+impl KeyChange {
+    /// Turned on or off.
+    pub fn toggled(active: bool) -> KeyChange {
+        if active {
+            KeyChange::Enabled
+        } else {
+            KeyChange::Disabled
         }
     }
 
-    fn what(&self) -> String {
+    /// The word the authentication log records.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KeyChange::Enabled => "enabled",
+            KeyChange::Disabled => "disabled",
+            KeyChange::Deleted => "deleted",
+        }
+    }
+}
+
+impl Notice {
+    /// The subject, in `lang` (the recipient's).
+    pub fn subject(&self, lang: Lang) -> String {
+        let text = |english: &'static str| tr(lang, english).to_owned();
+        match self {
+            Notice::PasswordChanged => text("Your password was changed"),
+            Notice::MfaBound(m) => {
+                tfr(lang, "{m} was added to your account", &[("m", tr(lang, m))])
+            }
+            Notice::MfaRemoved(m) => {
+                tfr(lang, "{m} was removed from your account", &[("m", tr(lang, m))])
+            }
+            Notice::MfaReset => text("Your two-step verification was reset"),
+            Notice::RecoveryCodesRegenerated => text("New recovery codes were made"),
+            Notice::RecoveryCodeUsed { .. } => text("A recovery code was used"),
+            Notice::SshKeyAdded { generated: true, .. } => text("An SSH key pair was generated"),
+            Notice::SshKeyAdded { .. } => text("An SSH key was added"),
+            Notice::AccessKeyCreated { .. } => text("An API access key was created"),
+            Notice::SshKeyChanged { change, .. } => text(match change {
+                KeyChange::Enabled => "An SSH key was enabled",
+                KeyChange::Disabled => "An SSH key was disabled",
+                KeyChange::Deleted => "An SSH key was deleted",
+            }),
+            Notice::AccessKeyChanged { change, .. } => text(match change {
+                KeyChange::Enabled => "An API access key was enabled",
+                KeyChange::Disabled => "An API access key was disabled",
+                KeyChange::Deleted => "An API access key was deleted",
+            }),
+            Notice::AccessKeyRescoped { .. } => {
+                text("An API access key was given a new IP allowlist")
+            }
+            Notice::EmailChanged { .. } => text("Your email address was changed"),
+            Notice::PhoneChanged => text("Your phone number was changed"),
+            Notice::NewSignInAddress => text("Sign-in from a new address"),
+        }
+    }
+
+    fn what(&self, lang: Lang) -> String {
+        let text = |english: &'static str| tr(lang, english).to_owned();
         match self {
             Notice::PasswordChanged => {
-                "The password of your account was changed. Other sessions were signed out.".into()
+                text("The password of your account was changed. Other sessions were signed out.")
             }
-            Notice::MfaBound(m) => format!("{m} can now be used as your second factor."),
-            Notice::MfaRemoved(m) => format!("{m} can no longer be used as your second factor."),
-            Notice::MfaReset => {
-                "An administrator removed your second factors; set one up again from your profile."
-                    .into()
+            Notice::MfaBound(m) => {
+                tfr(lang, "{m} can now be used as your second factor.", &[("m", tr(lang, m))])
             }
+            Notice::MfaRemoved(m) => {
+                tfr(lang, "{m} can no longer be used as your second factor.", &[("m", tr(lang, m))])
+            }
+            Notice::MfaReset => text(
+                "An administrator removed your second factors; set one up again from your profile.",
+            ),
             Notice::RecoveryCodesRegenerated => {
-                "A new set of recovery codes was made; the earlier codes no longer work.".into()
+                text("A new set of recovery codes was made; the earlier codes no longer work.")
             }
-            Notice::RecoveryCodeUsed { left } => {
-                format!("One of your recovery codes was used to sign in. {left} left.")
-            }
-            Notice::SshKeyAdded { name, fingerprint, .. } => {
-                format!("SSH key \"{name}\" ({fingerprint}) can now log in as you.")
-            }
+            Notice::RecoveryCodeUsed { left } => tfr(
+                lang,
+                "One of your recovery codes was used to sign in. {left} left.",
+                &[("left", left.to_string())],
+            ),
+            Notice::SshKeyAdded { name, fingerprint, .. } => tfr(
+                lang,
+                "SSH key \"{name}\" ({fingerprint}) can now log in as you.",
+                &[("name", name.as_str()), ("fingerprint", fingerprint.as_str())],
+            ),
             Notice::AccessKeyCreated { id } => {
-                format!("Access key {id} can now call the API as you.")
+                tfr(lang, "Access key {id} can now call the API as you.", &[("id", id.to_string())])
             }
-            Notice::SshKeyChanged { name, what } => format!("SSH key \"{name}\" was {what}."),
-            Notice::AccessKeyChanged { id, what } => format!("Access key {id} was {what}."),
-            Notice::EmailChanged { old, new } => {
-                format!("The email address of your account changed from {old} to {new}.")
+            Notice::SshKeyChanged { name, change } => {
+                let english = match change {
+                    KeyChange::Enabled => "SSH key \"{name}\" was enabled.",
+                    KeyChange::Disabled => "SSH key \"{name}\" was disabled.",
+                    KeyChange::Deleted => "SSH key \"{name}\" was deleted.",
+                };
+                tfr(lang, english, &[("name", name.as_str())])
             }
-            Notice::PhoneChanged => "The phone number of your account changed.".into(),
+            Notice::AccessKeyChanged { id, change } => {
+                let english = match change {
+                    KeyChange::Enabled => "Access key {id} was enabled.",
+                    KeyChange::Disabled => "Access key {id} was disabled.",
+                    KeyChange::Deleted => "Access key {id} was deleted.",
+                };
+                tfr(lang, english, &[("id", id.to_string())])
+            }
+            Notice::AccessKeyRescoped { id } => tfr(
+                lang,
+                "Access key {id} was given a new IP allowlist.",
+                &[("id", id.to_string())],
+            ),
+            Notice::EmailChanged { old, new } => tfr(
+                lang,
+                "The email address of your account changed from {old} to {new}.",
+                &[("old", old.as_str()), ("new", new.as_str())],
+            ),
+            Notice::PhoneChanged => text("The phone number of your account changed."),
             Notice::NewSignInAddress => {
-                "Your password was used to sign in from an address not seen before.".into()
+                text("Your password was used to sign in from an address not seen before.")
             }
         }
     }
 
-    /// The whole text: what happened, when, from where, what to do.
-    pub fn body(&self, user: &UserRow, client: &ClientInfo, at: Timestamp) -> String {
-        format!(
+    /// The whole text, in `lang` (the recipient's): what happened, when,
+    /// from where, what to do.
+    pub fn body(&self, lang: Lang, user: &UserRow, client: &ClientInfo, at: Timestamp) -> String {
+        let unknown = || tr(lang, "unknown").to_owned();
+        let values = [
+            ("name", user.name.clone()),
+            ("what", self.what(lang)),
+            ("username", user.username.clone()),
+            ("when", at.display_short_in(lang)),
+            ("ip", client.ip.clone().unwrap_or_else(unknown)),
+            ("agent", client.user_agent.as_deref().map(plain).unwrap_or_else(unknown)),
+        ];
+        tfr(
+            lang,
             "Hello {name},\n\n{what}\n\nAccount: {username}\nWhen: {when} (UTC)\nFrom: {ip}\nBrowser or client: {agent}\n\n\
              If this was not you, change your password at once and tell your administrator.\n",
-            name = user.name,
-            what = self.what(),
-            username = user.username,
-            when = at.display_short(),
-            ip = client.ip.as_deref().unwrap_or("unknown"),
-            agent = client.user_agent.as_deref().map(plain).unwrap_or_else(|| "unknown".into()),
+            &values,
         )
     }
 }
@@ -185,9 +271,10 @@ impl Core {
     ) -> Result<Subscription, AppError> {
         let available = self.delivering_backends().await?;
         if let Some(missing) = backends.iter().find(|b| !available.contains(b)) {
+            let backend = missing.label();
             return Err(AppError::invalid(
                 "receive_backends",
-                format!("{} is not set up on this server.", missing.label()),
+                format!("{backend} is not set up on this server."),
             ));
         }
         let backends = Subscription::normalized(backends);
@@ -201,7 +288,8 @@ impl Core {
     }
 
     /// Tells `user` about `notice`: into the inbox at once, and queued for
-    /// each other backend they receive. Never fails the action that caused it.
+    /// each other backend they receive, all in the language `user` chose.
+    /// Never fails the action that caused it.
     pub async fn notify(&self, user: &UserRow, client: &ClientInfo, notice: Notice) {
         if let Err(e) = self.try_notify(user, client, &notice).await {
             tracing::error!(user = %user.username, error = %e, "notification not recorded");
@@ -215,8 +303,12 @@ impl Core {
         notice: &Notice,
     ) -> Result<(), AppError> {
         let now = self.now();
-        let subject = notice.subject();
-        let body = notice.body(user, client, now);
+        // Written once, in the recipient's language as it is now: the inbox
+        // keeps this text (a later change of language leaves it as it was),
+        // and the outbox sends it as it is.
+        let lang = self.language_of(user.id).await;
+        let subject = notice.subject(lang);
+        let body = notice.body(lang, user, client, now);
         insert_site_message(&self.db, user.id, &subject, &body, now).await?;
         let chosen = self.subscription_of(user.id).await?.receive_backends;
         let available = self.delivering_backends().await?;
@@ -403,7 +495,7 @@ impl NotificationsPort for Core {
             .delivering_backends()
             .await?
             .into_iter()
-            .map(|b| BackendInfo { name: b, name_display: b.label().to_owned() })
+            .map(|b| BackendInfo { name: b, name_display: tr(app::i18n::lang(), b.label()).into() })
             .collect())
     }
 

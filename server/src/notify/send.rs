@@ -2,6 +2,7 @@
 //! webhooks. Each call gives up after [`SEND_TIMEOUT`] and answers with what
 //! the other side said, so an administrator can see why a message failed.
 
+use app::i18n::{n_, tfr, Lang};
 use app::notifications::model::Backend;
 use app::settings::notify::{
     parse_header_lines, MailSecurity, MailSettings, SmsBackend, SmsSettings,
@@ -14,13 +15,15 @@ use std::time::Duration;
 /// The longest a request waits for a mail server, a gateway or a robot.
 pub const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Why a message was not delivered, in the other side's words.
+/// Why a message was not delivered, in the other side's words. The text is
+/// English (the outbox stores it, the log shows it); `Display` shows it in
+/// the language of the request at hand.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SendError(pub String);
 
 impl std::fmt::Display for SendError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&app::i18n::localize(&self.0))
     }
 }
 
@@ -55,10 +58,10 @@ pub async fn send_mail(
         .from
         .parse()
         .map_err(|e| SendError(format!("The sender address is not valid: {e}")))?;
-    let to = mail
-        .to
+    let address = mail.to;
+    let to = address
         .parse()
-        .map_err(|e| SendError(format!("The address {} is not valid: {e}", mail.to)))?;
+        .map_err(|e| SendError(format!("The address {address} is not valid: {e}")))?;
     let message = Message::builder()
         .from(from)
         .to(to)
@@ -66,7 +69,7 @@ pub async fn send_mail(
         .header(ContentType::TEXT_PLAIN)
         .body(mail.body.to_owned())
         .map_err(|e| SendError(format!("The message could not be built: {e}")))?;
-    let host = settings.host.trim();
+    let (host, port) = (settings.host.trim(), settings.port);
     let builder = match settings.security() {
         MailSecurity::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host),
         MailSecurity::StartTls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(host)
@@ -82,14 +85,14 @@ pub async fn send_mail(
         ));
     }
     let transport = builder.build();
-    let sent = tokio::time::timeout(SEND_TIMEOUT, transport.send(message)).await.map_err(|_| {
-        SendError(format!("The mail server {host}:{} did not answer in time.", settings.port))
-    })?;
+    let sent = tokio::time::timeout(SEND_TIMEOUT, transport.send(message))
+        .await
+        .map_err(|_| SendError(format!("The mail server {host}:{port} did not answer in time.")))?;
     match sent {
         Ok(reply) => {
             Ok(format!("{} {}", reply.code(), reply.message().collect::<Vec<_>>().join(" ")))
         }
-        Err(e) => Err(SendError(format!("The mail server {host}:{} refused: {e}", settings.port))),
+        Err(e) => Err(SendError(format!("The mail server {host}:{port} refused: {e}"))),
     }
 }
 
@@ -104,18 +107,26 @@ fn fill(template: &str, phone: &str, code: &str) -> String {
     template.replace("{phone}", phone).replace("{code}", code)
 }
 
-/// The text of a code message for providers that take the whole text.
-pub fn code_text(code: &str, ttl_secs: u32) -> String {
-    format!("Your Bastion Profile verification code is {code}. It is valid for {} minutes. Never share it.", ttl_secs.div_ceil(60))
+/// The text of a code message for providers that take the whole text, in
+/// the recipient's language.
+pub fn code_text(code: &str, ttl_secs: u32, lang: Lang) -> String {
+    let minutes = ttl_secs.div_ceil(60).to_string();
+    tfr(
+        lang,
+        "Your Bastion Profile verification code is {code}. It is valid for {minutes} minutes. Never share it.",
+        &[("code", code), ("minutes", minutes.as_str())],
+    )
 }
 
-/// Texts `code` to `phone`; the provider's reply on success.
+/// Texts `code` to `phone` (in `lang` where we write the text); the
+/// provider's reply on success.
 pub async fn send_sms(
     http: &reqwest::Client,
     settings: &SmsSettings,
     secrets: &SmsSecrets,
     phone: &str,
     code: &str,
+    lang: Lang,
 ) -> Result<String, SendError> {
     let request = match settings.backend() {
         SmsBackend::Custom => {
@@ -144,7 +155,7 @@ pub async fn send_sms(
                 settings.twilio_base_url.trim_end_matches('/'),
                 settings.twilio_sid
             );
-            let body = code_text(code, settings.code_ttl_secs);
+            let body = code_text(code, settings.code_ttl_secs, lang);
             http.post(url).basic_auth(&settings.twilio_sid, secrets.twilio_token.as_deref()).form(
                 &[("To", phone), ("From", settings.twilio_from.as_str()), ("Body", body.as_str())],
             )
@@ -158,10 +169,8 @@ pub async fn send_sms(
     if (200..300).contains(&status) && text.contains(success_text) {
         Ok(format!("HTTP {status}: {}", excerpt(&text)))
     } else {
-        Err(SendError(format!(
-            "The SMS provider answered HTTP {status}: {}",
-            provider_message(&text)
-        )))
+        let message = provider_message(&text);
+        Err(SendError(format!("The SMS provider answered HTTP {status}: {message}")))
     }
 }
 
@@ -174,7 +183,8 @@ async fn exchange(request: reqwest::RequestBuilder) -> Result<(u16, String), Sen
         if e.is_timeout() {
             SendError("The provider did not answer in time.".into())
         } else {
-            SendError(format!("The provider could not be reached: {}", without_url(&e)))
+            let reason = without_url(&e);
+            SendError(format!("The provider could not be reached: {reason}"))
         }
     })?;
     let status = response.status().as_u16();
@@ -185,7 +195,7 @@ async fn exchange(request: reqwest::RequestBuilder) -> Result<(u16, String), Sen
 /// reqwest's error without the URL it printed (a webhook URL is a credential).
 fn without_url(e: &reqwest::Error) -> String {
     let mut source: Option<&dyn std::error::Error> = std::error::Error::source(e);
-    let mut last = String::from("connection failed");
+    let mut last = String::from(n_("connection failed"));
     while let Some(s) = source {
         last = s.to_string();
         source = s.source();
@@ -196,7 +206,7 @@ fn without_url(e: &reqwest::Error) -> String {
 fn excerpt(text: &str) -> String {
     let t: String = text.chars().take(200).collect();
     if t.is_empty() {
-        "(empty reply)".into()
+        n_("(empty reply)").into()
     } else {
         t
     }
@@ -267,7 +277,7 @@ mod tests {
             fill(r#"{"to":"{phone}","c":"{code}"}"#, "+15550001", "123456"),
             r#"{"to":"+15550001","c":"123456"}"#
         );
-        assert!(code_text("123456", 300).contains("valid for 5 minutes"));
+        assert!(code_text("123456", 300, Lang::En).contains("valid for 5 minutes"));
     }
 
     #[test]

@@ -29,5 +29,5 @@ pub async fn change(
     ApiJson(change): ApiJson<PasswordChange>,
 ) -> ApiResult<Json<Value>> {
     state.core.change_own_password(caller.channel(), &client, &caller.session, change).await?;
-    Ok(Json(json!({"msg": "Password changed. Your other sessions were signed out."})))
+    Ok(Json(json!({"msg": app::i18n::t("Password changed. Your other sessions were signed out.")})))
 }

@@ -66,17 +66,13 @@ impl Core {
     ) -> Result<(), AppError> {
         let user = self.session_user(session).await?;
         if user.source != "local" || user.password_hash.is_none() {
-            return Err(AppError::invalid(
-                "non_field_errors",
-                format!(
-                    "Your password is managed by {}: change it there.",
-                    if user.source == "local" {
-                        "your administrator"
-                    } else {
-                        user.source.as_str()
-                    }
-                ),
-            ));
+            let message = if user.source == "local" {
+                "Your password is managed by your administrator: change it there.".to_owned()
+            } else {
+                let source = &user.source;
+                format!("Your password is managed by {source}: change it there.")
+            };
+            return Err(AppError::invalid("non_field_errors", message));
         }
         let rules = self.password_rules_for(&user).await?;
         rules.validate(&change)?;
@@ -100,11 +96,11 @@ impl Core {
             earlier.extend(user.password_hash.clone());
             for hash in &earlier {
                 if self.hasher.verify(&change.new_password, Some(hash)).await.or_internal()? {
+                    let last = rules.history;
                     return Err(AppError::invalid(
                         "new_password",
                         format!(
-                            "You used this password recently: choose one that is not among your last {}.",
-                            rules.history
+                            "You used this password recently: choose one that is not among your last {last}."
                         ),
                     ));
                 }

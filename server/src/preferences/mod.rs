@@ -125,7 +125,8 @@ impl Core {
             let known = prefs::find(category, name).is_some()
                 || (category == Category::Lina && name == SECRET_KEY);
             if !known {
-                errors.insert(name.clone(), format!("Not a `{}` preference.", category.as_str()));
+                let category = category.as_str();
+                errors.insert(name.clone(), format!("Not a `{category}` preference."));
             }
         }
         if names.is_empty() {

@@ -9,6 +9,7 @@ use crate::error::OrInternal;
 use crate::on_db;
 use app::auth::model::SessionCtx;
 use app::common::AppError;
+use app::i18n::{t, tf};
 use app::settings::model::{SecuritySettings, SettingsGroup};
 use app::settings::notify::{
     self, ImSettings, MailSettings, NotificationSettings, SecretChanges, SmsSettings,
@@ -298,11 +299,18 @@ impl SettingsPort for Core {
         checked.mfa_by_email = false;
         SettingsGroup::validate(&checked)?;
         let password = self.secret_after(MailSettings::PASSWORD, &secrets).await?;
-        let body = "This is a test message from Bastion Profile. The mail settings work.\n";
-        let mail_msg = crate::notify::send::Mail { to: to.as_str(), subject: "Test message", body };
+        // The administrator testing reads it: their language.
+        let body = t("This is a test message from Bastion Profile. The mail settings work.\n");
+        let mail_msg =
+            crate::notify::send::Mail { to: to.as_str(), subject: t("Test message"), body };
         crate::notify::send::send_mail(&mail, password.as_deref(), &mail_msg)
             .await
-            .map(|reply| format!("Sent to {}. The server answered: {reply}", to.as_str()))
+            .map(|reply| {
+                tf(
+                    "Sent to {to}. The server answered: {reply}",
+                    &[("to", to.as_str()), ("reply", reply.as_str())],
+                )
+            })
             .map_err(|e| AppError::Unavailable { message: e.0 })
     }
 
@@ -325,9 +333,14 @@ impl SettingsPort for Core {
         let secrets = self.sms_secrets(&secrets).await?;
         let code = crate::mfa::codes::random_digits(usize::from(sms.code_length));
         let wire = crate::mfa::codes::wire_phone(phone.as_str());
-        crate::notify::send::send_sms(&self.http, &sms, &secrets, &wire, &code)
+        crate::notify::send::send_sms(&self.http, &sms, &secrets, &wire, &code, app::i18n::lang())
             .await
-            .map(|reply| format!("Sent a test code to {wire}. The provider answered: {reply}"))
+            .map(|reply| {
+                tf(
+                    "Sent a test code to {wire}. The provider answered: {reply}",
+                    &[("wire", wire.as_str()), ("reply", reply.as_str())],
+                )
+            })
             .map_err(|e| AppError::Unavailable { message: e.0 })
     }
 }

@@ -101,7 +101,8 @@ async fn patch_group<T: SettingsGroup>(
         } else if merged.contains_key(&name) {
             merged.insert(name, value);
         } else {
-            errors.insert(name, format!("Not a setting of the `{}` category.", T::CATEGORY));
+            let category = T::CATEGORY;
+            errors.insert(name, format!("Not a setting of the `{category}` category."));
         }
     }
     if !errors.is_empty() {

@@ -66,7 +66,7 @@ pub fn parse_public(text: &str) -> Result<ParsedKey, KeyRefused> {
     }
     let Ok(key) = PublicKey::from_openssh(text) else {
         return refuse(
-            "This is not an OpenSSH public key. It should look like \u{201c}ssh-ed25519 AAAAC3Nza\u{2026} you@laptop\u{201d}.",
+            "This is not an OpenSSH public key. It should look like “ssh-ed25519 AAAAC3Nza… you@laptop”.",
         );
     };
     describe(&key)

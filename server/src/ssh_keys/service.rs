@@ -4,6 +4,7 @@ use super::store::{self, KeyRow};
 use crate::auth::events::Channel;
 use crate::core::Core;
 use crate::error::OrInternal;
+use crate::notify::{KeyChange, Notice};
 use app::auth::model::{ClientInfo, SessionCtx};
 use app::common::AppError;
 use app::ssh_keys::model::{CreatedSshKey, KeyOption, NewSshKey, SshKeyPatch, SshKeyRecord};
@@ -77,7 +78,7 @@ impl Core {
         }
         let what = if private_key.is_some() { "generated" } else { "added" };
         self.log_credential_change(channel, client, &user, "ssh_key", what).await?;
-        let notice = crate::notify::Notice::SshKeyAdded {
+        let notice = Notice::SshKeyAdded {
             name: row.name.clone(),
             fingerprint: row.fingerprint_sha256.clone(),
             generated: private_key.is_some(),
@@ -114,9 +115,9 @@ impl Core {
         }
         store::save(&self.db, &row).await?;
         if let Some(active) = toggled {
-            let what = if active { "enabled" } else { "disabled" };
-            self.log_credential_change(channel, client, &user, "ssh_key", what).await?;
-            let notice = crate::notify::Notice::SshKeyChanged { name: row.name.clone(), what };
+            let change = KeyChange::toggled(active);
+            self.log_credential_change(channel, client, &user, "ssh_key", change.as_str()).await?;
+            let notice = Notice::SshKeyChanged { name: row.name.clone(), change };
             self.notify(&user, client, notice).await;
         }
         Ok(row.record())
@@ -135,7 +136,7 @@ impl Core {
             return Err(AppError::NotFound);
         }
         self.log_credential_change(channel, client, &user, "ssh_key", "deleted").await?;
-        let notice = crate::notify::Notice::SshKeyChanged { name: row.name, what: "deleted" };
+        let notice = Notice::SshKeyChanged { name: row.name, change: KeyChange::Deleted };
         self.notify(&user, client, notice).await;
         tracing::info!(user = %user.username, key = %id, "SSH key deleted");
         Ok(())

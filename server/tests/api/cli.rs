@@ -105,6 +105,7 @@ fn every_command_has_help() {
         &["migrate", "--help"],
         &["user", "create", "--help"],
         &["user", "set-password", "--help"],
+        &["component", "create", "--help"],
     ] {
         let out = run(dir.path(), args, "", &[]);
         assert!(out.status.success(), "{args:?}");
@@ -112,4 +113,40 @@ fn every_command_has_help() {
     }
     let out = run(dir.path(), &["user", "create", "--help"], "", &[]);
     assert!(text(&out.stdout).contains("--password-stdin"));
+}
+
+#[test]
+fn a_component_gets_a_service_account_and_a_key_printed_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(dir.path(), &["component", "create", "--name", "koko"], "", &[]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("created component koko"), "{stdout}");
+    let line = |prefix: &str| {
+        stdout.lines().find_map(|l| l.strip_prefix(prefix)).map(str::to_owned).expect(prefix)
+    };
+    let id = uuid::Uuid::parse_str(&line("access key id: ")).unwrap();
+    let secret = line("access key secret: ");
+    assert_eq!(secret.len(), 36);
+
+    let out = run(dir.path(), &["component", "create", "--name", "KOKO"], "", &[]);
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("already taken"), "{}", text(&out.stderr));
+
+    // The key opens as the component's, with the secret that was printed.
+    let config = server::config::Config::check(server::config::RawConfig {
+        data_dir: dir.path().join("data"),
+        ..server::config::RawConfig::default()
+    })
+    .unwrap();
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let core = server::build_core(config, std::sync::Arc::new(server::clock::SystemClock))
+            .await
+            .unwrap();
+        let key = core.verified_key(id).await.unwrap().expect("an active key");
+        assert_eq!(key.owner.role(), app::auth::Role::Component);
+        assert!(key.owner.password_hash.is_none(), "no password to sign in with");
+        assert_eq!(key.secret, secret.as_bytes());
+        core.db.close().await;
+    });
 }

@@ -34,6 +34,23 @@ const ROUTES: &[(&str, &[&str])] = &[
     ("/api/v1/users/preference/", &["get", "patch", "delete"]),
     ("/api/v1/authentication/sessions/", &["get", "delete"]),
     ("/api/v1/authentication/sessions/{id}/", &["delete"]),
+    ("/api/v1/perms/users/self/assets/", &["get"]),
+    ("/api/v1/perms/users/self/assets/{id}/", &["get"]),
+    ("/api/v1/authentication/connection-token/", &["get", "post"]),
+    ("/api/v1/authentication/connection-token/{id}/", &["get"]),
+    ("/api/v1/authentication/connection-token/{id}/expire/", &["patch"]),
+    ("/api/v1/authentication/connection-token/{id}/reuse/", &["patch"]),
+    ("/api/v1/authentication/connection-token/{id}/client-url/", &["get"]),
+    ("/api/v1/authentication/connection-token/{id}/rdp-file/", &["get"]),
+    ("/api/v1/assets/assets/", &["get", "post"]),
+    ("/api/v1/assets/assets/{id}/", &["get", "put", "patch", "delete"]),
+    ("/api/v1/accounts/accounts/", &["get", "post"]),
+    ("/api/v1/accounts/accounts/{id}/", &["get", "put", "patch", "delete"]),
+    ("/api/v1/perms/asset-permissions/", &["get", "post"]),
+    ("/api/v1/perms/asset-permissions/{id}/", &["get", "put", "patch", "delete"]),
+    ("/api/v1/authentication/super-connection-token/secret/", &["post"]),
+    ("/api/v1/authentication/super-connection-token/check/", &["post"]),
+    ("/api/v1/authentication/super-connection-token/renewal/", &["patch"]),
 ];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

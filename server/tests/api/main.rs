@@ -9,6 +9,7 @@ mod helpers;
 mod access_keys;
 
 mod cli;
+mod connect;
 mod csrf;
 mod docs;
 mod health;

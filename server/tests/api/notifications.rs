@@ -12,6 +12,7 @@ on_both_backends!(
     unknown_names_get_the_same_answer_and_nothing_is_sent,
     a_phone_is_confirmed_before_sms_codes_and_twilio_is_spoken,
     notices_reach_the_inbox_mail_and_robots,
+    notices_and_codes_are_written_in_the_recipients_language,
     the_outbox_waits_for_a_mail_server_that_is_down,
     two_instances_never_send_the_same_message,
 );
@@ -515,6 +516,52 @@ async fn notices_reach_the_inbox_mail_and_robots(backend: Backend) {
     assert_eq!(send(ann.get(&one)).await.0, 404);
     let (_, bobs) = send(bob.get(app.url("/api/v1/notifications/site-messages/"))).await;
     assert_eq!(bobs["count"], 0);
+    app.finish().await;
+}
+
+/// Mail, the inbox and code mails go out in the language the recipient
+/// chose (`lina.basic.lang`), whatever language the request was in.
+async fn notices_and_codes_are_written_in_the_recipients_language(backend: Backend) {
+    let Some((sink, app, admin)) = with_mail(backend, false).await else { return };
+    let ann = app.signed_in("ann").await;
+    let (status, body) = send(
+        ann.patch(app.url("/api/v1/users/preference/?category=lina"))
+            .json(&json!({"basic": {"lang": "zh-hans"}})),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    // The request is in English (no Accept-Language); the notice follows ann.
+    let (status, _) = send(ann.post(app.url("/api/v1/authentication/ssh-key/")).json(&json!({
+        "name": "laptop", "public_key_option": "input",
+        "public_key": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl ann@laptop"
+    }))).await;
+    assert_eq!(status, 201);
+    let mail = sink.wait_for_mail("已添加 SSH 公钥", 10).await.expect("the notice, in Chinese");
+    assert_eq!(mail["to"], json!(["ann@example.com"]));
+    let body = mail["body"].as_str().unwrap();
+    assert!(body.starts_with("ann Example，您好："), "{body}");
+    assert!(body.contains("SSH 公钥“laptop”（SHA256:"), "{body}");
+    assert!(body.lines().any(|line| line == "账号：ann"), "{body}");
+    assert!(body.contains("如果这不是您本人的操作"), "{body}");
+    assert!(!body.contains("Hello") && !body.contains("unknown"), "{body}");
+    // The inbox keeps the text as it was written.
+    let (_, list) = send(ann.get(app.url("/api/v1/notifications/site-messages/"))).await;
+    assert_eq!(list["results"][0]["subject"], "已添加 SSH 公钥");
+    assert!(list["results"][0]["message"].as_str().unwrap().contains("现在可以以您的身份登录"));
+
+    // A code by email, at the MFA step of signing in: in ann's language too.
+    mail_to_sink(&app, &admin, &sink, true).await;
+    let pending = app.browser();
+    app.login(&pending, "ann", PASSWORD).await;
+    let (status, sent) = rpc(&app, &pending, "send_mfa_code", &[("kind", "email")]).await;
+    assert_eq!(status, 200, "{sent}");
+    let mail = sink.wait_for_mail("您的验证码", 10).await.expect("the code, in Chinese");
+    let body = mail["body"].as_str().unwrap();
+    assert!(body.contains("5 分钟内有效"), "{body}");
+    let code = code_in(body);
+    let (status, _) =
+        rpc(&app, &pending, "pass_mfa_step", &[("kind", "email"), ("code", &code)]).await;
+    assert_eq!(status, 200);
     app.finish().await;
 }
 

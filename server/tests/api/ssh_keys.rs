@@ -11,7 +11,8 @@ use std::process::{Child, Command, Stdio};
 
 on_both_backends!(
     keys_are_checked_and_managed_through_the_api,
-    openssh_accepts_exactly_the_active_keys
+    openssh_accepts_exactly_the_active_keys,
+    refusals_are_in_the_language_the_request_asks_for
 );
 
 // Made with ssh-keygen; the fingerprint is what `ssh-keygen -l` printed.
@@ -364,5 +365,55 @@ async fn openssh_accepts_exactly_the_active_keys(backend: Backend) {
     .unwrap();
     assert!(ssh_login(&sshd, "root", first).unwrap_err().contains("Permission denied"));
     drop(sshd);
+    app.finish().await;
+}
+
+/// API errors in the language of `Accept-Language`: field messages (fixed
+/// and made from a template) and `detail`s; English without the header.
+async fn refusals_are_in_the_language_the_request_asks_for(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else { return };
+    app.create_user("dave", Role::User).await;
+    let client = app.signed_in("dave").await;
+    let chinese = |req: reqwest::RequestBuilder| req.header("accept-language", "zh-CN,zh;q=0.9");
+
+    let dsa = json!({"name": "old", "public_key": DSA});
+    let (status, body) = send(chinese(client.post(app.url(KEYS))).json(&dsa)).await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(
+        body["public_key"][0],
+        "DSA 密钥已不再安全，OpenSSH 也不再接受。请用 `ssh-keygen -t ed25519` 生成新密钥。"
+    );
+    let (status, body) = send(client.post(app.url(KEYS)).json(&dsa)).await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(
+        body["public_key"][0],
+        "DSA keys are no longer safe and OpenSSH no longer accepts them. Make a new key with `ssh-keygen -t ed25519`."
+    );
+
+    // A message with values keeps them in the translation.
+    let rsa = json!({"name": "short", "public_key": RSA1024});
+    let (status, body) = send(chinese(client.post(app.url(KEYS))).json(&rsa)).await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(
+        body["public_key"][0],
+        "此 RSA 公钥只有 1024 位，至少需要 2048 位。请用 `ssh-keygen -t ed25519` 生成新密钥。"
+    );
+    let (_, body) = send(client.post(app.url(KEYS)).json(&rsa)).await;
+    assert_eq!(
+        body["public_key"][0],
+        "This RSA key has 1024 bits; at least 2048 are needed. Make a new key with `ssh-keygen -t ed25519`."
+    );
+
+    // `detail`: a refused body, and a request without credentials.
+    let (status, body) = send(
+        chinese(client.post(app.url(KEYS))).header("content-type", "application/json").body("{"),
+    )
+    .await;
+    assert_eq!((status, &body["detail"]), (400, &json!("请求体不是有效的 JSON。")), "{body}");
+    let anonymous = reqwest::Client::new();
+    let (status, body) = send(chinese(anonymous.get(app.url(KEYS)))).await;
+    assert_eq!((status, &body["detail"]), (401, &json!("未提供身份认证信息。")), "{body}");
+    let (_, body) = send(anonymous.get(app.url(KEYS))).await;
+    assert_eq!(body["detail"], "Authentication credentials were not provided.");
     app.finish().await;
 }
