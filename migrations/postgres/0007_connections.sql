@@ -16,6 +16,8 @@ CREATE TABLE assets (
     protocols    TEXT NOT NULL DEFAULT '[]',
     is_active    BOOLEAN NOT NULL DEFAULT TRUE,
     comment      TEXT NOT NULL DEFAULT '',
+    -- the database a database client opens (JumpServer's db_name)
+    db_name      TEXT NOT NULL DEFAULT '',
     date_created BIGINT NOT NULL
 );
 

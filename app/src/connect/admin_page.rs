@@ -200,6 +200,7 @@ fn AssetForm(
     let id = existing.as_ref().map(|a| a.id);
     let base = StoredValue::new(existing.clone());
     let (name, address, comment) = (NodeRef::<html::Input>::new(), NodeRef::new(), NodeRef::new());
+    let db_name = NodeRef::<html::Input>::new();
     let platform =
         RwSignal::new(existing.as_ref().map_or_else(|| "Linux".to_owned(), |a| a.platform.clone()));
     let active = RwSignal::new(existing.as_ref().is_none_or(|a| a.is_active));
@@ -271,6 +272,7 @@ fn AssetForm(
             protocols: Some(protocols),
             is_active: Some(active.get_untracked()),
             comment: Some(input_value(&comment)),
+            db_name: Some(input_value(&db_name)),
         };
         if let Err(e) = base.with_value(|b| input.clone().resolve(b.as_ref())) {
             local_error.set(Some(e));
@@ -291,6 +293,7 @@ fn AssetForm(
         protocols: Vec::new(),
         is_active: true,
         comment: String::new(),
+        db_name: String::new(),
         date_created: crate::common::Timestamp::from_millis(0),
     });
     view! {
@@ -355,6 +358,8 @@ fn AssetForm(
                 </div>
                 <TextField id="asset-comment" label=t("Comment") name="comment" node_ref=comment value=e.comment.clone()
                     error=field_error("comment") />
+                <TextField id="asset-db-name" label=t("Database name") name="db_name" node_ref=db_name value=e.db_name.clone()
+                    help=t("For databases: what database clients open. Leave empty for hosts.") error=field_error("db_name") />
                 <div class="form-actions">
                     <button type="button" class="btn" on:click=move |_| panel.set(Panel::Closed)>{t("Cancel")}</button>
                     <button type="submit" class="btn btn-primary" disabled=move || save.pending().get()>

@@ -100,6 +100,9 @@ pub struct AssetRecord {
     pub protocols: Vec<Protocol>,
     pub is_active: bool,
     pub comment: String,
+    /// For databases: the database clients open (may be empty).
+    #[serde(default)]
+    pub db_name: String,
     pub date_created: Timestamp,
 }
 
@@ -113,6 +116,7 @@ pub struct AssetInput {
     pub protocols: Option<Vec<Protocol>>,
     pub is_active: Option<bool>,
     pub comment: Option<String>,
+    pub db_name: Option<String>,
 }
 
 /// A checked asset, ready to store.
@@ -124,6 +128,7 @@ pub struct AssetValues {
     pub protocols: Vec<Protocol>,
     pub is_active: bool,
     pub comment: String,
+    pub db_name: String,
 }
 
 impl AssetInput {
@@ -163,6 +168,14 @@ impl AssetInput {
         if comment.chars().count() > 1024 {
             errors.insert("comment".into(), n_("A comment has at most 1024 characters.").into());
         }
+        let db_name = self.db_name.or_else(|| base.map(|b| b.db_name.clone())).unwrap_or_default();
+        let db_name = db_name.trim().to_owned();
+        if db_name.chars().count() > 128 || db_name.chars().any(char::is_control) {
+            errors.insert(
+                "db_name".into(),
+                n_("A database name has at most 128 characters and no control characters.").into(),
+            );
+        }
         if !errors.is_empty() {
             return Err(AppError::invalid_fields(errors));
         }
@@ -176,6 +189,7 @@ impl AssetInput {
                 .collect(),
             is_active: self.is_active.or(base.map(|b| b.is_active)).unwrap_or(true),
             comment,
+            db_name,
         })
     }
 }

@@ -73,6 +73,7 @@ impl Core {
             protocols: serde_json::to_string(&values.protocols).or_internal()?,
             is_active: values.is_active,
             comment: values.comment,
+            db_name: values.db_name,
             date_created: existing.as_ref().map_or_else(|| self.now().millis(), |e| e.date_created),
         };
         if existing.is_some() {

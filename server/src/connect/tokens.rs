@@ -14,7 +14,7 @@ use app::auth::model::{ClientInfo, SessionCtx};
 use app::common::{AppError, Timestamp};
 use app::connect::model::{
     methods_for, seconds_left, token_username, ConnectDetails, CreatedToken, NewToken, TokenRecord,
-    ALIAS_INPUT, MAX_SECRET_CHARS,
+    ALIAS_INPUT, DATABASE_PROTOCOLS, MAX_SECRET_CHARS,
 };
 use app::preferences::model::Category;
 use base64::Engine;
@@ -459,7 +459,12 @@ impl Core {
             port,
             username,
             command,
-            database: None,
+            database: asset
+                .as_ref()
+                .filter(|a| {
+                    !a.db_name.is_empty() && DATABASE_PROTOCOLS.contains(&row.protocol.as_str())
+                })
+                .map(|a| a.db_name.clone()),
             client_url,
         })
     }

@@ -30,7 +30,7 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<String, AppError> {
 // Assets.
 
 const ASSET_COLUMNS: &str =
-    "id, name, address, platform, protocols, is_active, comment, date_created";
+    "id, name, address, platform, protocols, is_active, comment, db_name, date_created";
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct AssetRow {
@@ -42,6 +42,7 @@ pub struct AssetRow {
     pub protocols: String,
     pub is_active: bool,
     pub comment: String,
+    pub db_name: String,
     pub date_created: i64,
 }
 
@@ -63,6 +64,7 @@ impl AssetRow {
             protocols: self.protocols(),
             is_active: self.is_active,
             comment: self.comment.clone(),
+            db_name: self.db_name.clone(),
             date_created: Timestamp::from_millis(self.date_created),
         }
     }
@@ -86,11 +88,12 @@ fn asset_name_taken() -> AppError {
 
 pub async fn insert_asset(db: &Db, row: &AssetRow) -> Result<(), AppError> {
     let sql = format!(
-        "INSERT INTO assets ({ASSET_COLUMNS}, name_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+        "INSERT INTO assets ({ASSET_COLUMNS}, name_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
     );
     let done = on_db!(db, pool => sqlx::query(&sql)
         .bind(row.id).bind(&row.name).bind(&row.address).bind(&row.platform).bind(&row.protocols)
-        .bind(row.is_active).bind(&row.comment).bind(row.date_created).bind(row.name.to_lowercase())
+        .bind(row.is_active).bind(&row.comment).bind(&row.db_name).bind(row.date_created)
+        .bind(row.name.to_lowercase())
         .execute(pool).await.map(|r| r.rows_affected()));
     match done {
         Ok(_) => Ok(()),
@@ -101,10 +104,11 @@ pub async fn insert_asset(db: &Db, row: &AssetRow) -> Result<(), AppError> {
 
 pub async fn update_asset(db: &Db, row: &AssetRow) -> Result<(), AppError> {
     let sql = "UPDATE assets SET name = $2, name_key = $3, address = $4, platform = $5, \
-               protocols = $6, is_active = $7, comment = $8 WHERE id = $1";
+               protocols = $6, is_active = $7, comment = $8, db_name = $9 WHERE id = $1";
     let done = on_db!(db, pool => sqlx::query(sql)
         .bind(row.id).bind(&row.name).bind(row.name.to_lowercase()).bind(&row.address)
         .bind(&row.platform).bind(&row.protocols).bind(row.is_active).bind(&row.comment)
+        .bind(&row.db_name)
         .execute(pool).await.map(|r| r.rows_affected()));
     match done {
         Ok(_) => Ok(()),

@@ -4,7 +4,8 @@
 //! `jms://` link and the `.rdp` file.
 
 use super::{
-    check, component, id_of, new_token, redeem, refused, setup, ssh_token, MY_ASSETS, PERMS, TOKENS,
+    check, component, id_of, new_token, redeem, refused, setup, ssh_token, ASSETS, MY_ASSETS,
+    PERMS, TOKENS,
 };
 use crate::helpers::{send, Backend, TestApp};
 use crate::on_both_backends;
@@ -16,6 +17,7 @@ on_both_backends!(
     one_time_tokens_expire_after_300_seconds,
     reuse_follows_the_admin_setting,
     rdp_files_follow_the_preferences_and_the_permission,
+    the_connect_dialog_gets_the_command_or_the_database_fields,
 );
 
 async fn a_token_lives_from_the_asset_list_to_its_expiry(backend: Backend) {
@@ -307,5 +309,53 @@ async fn rdp_files_follow_the_preferences_and_the_permission(backend: Backend) {
     let (status, _) =
         send(f.alice.get(app.url(&format!("{TOKENS}{}/rdp-file/", id_of(&ssh))))).await;
     assert_eq!(status, 400);
+    app.finish().await;
+}
+
+/// What the connect dialog shows, from the server function it calls: the
+/// command for an SSH client, the fields (with the asset's database) for a
+/// database client, each pointing at the bastion's own endpoint.
+async fn the_connect_dialog_gets_the_command_or_the_database_fields(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else { return };
+    let f = setup(&app, json!(["connect"])).await;
+    let (status, db1) = send(
+        f.admin
+            .patch(app.url(&format!("{ASSETS}{}/", f.db1)))
+            .json(&json!({"db_name": " inventory "})),
+    )
+    .await;
+    assert_eq!((status, db1["db_name"].as_str()), (200, Some("inventory")), "{db1}");
+    let (status, bad) = send(
+        f.admin.patch(app.url(&format!("{ASSETS}{}/", f.db1))).json(&json!({"db_name": "a\u{7}b"})),
+    )
+    .await;
+    assert_eq!(status, 400, "{bad}");
+    assert!(bad["db_name"].is_array(), "{bad}");
+
+    let connect = |body: Value| {
+        let url = app.url("/rpc/create_connection");
+        let client = f.alice.clone();
+        async move { send(client.post(url).json(&json!({ "new": body }))).await }
+    };
+    let (status, db) =
+        connect(json!({"asset": f.db1, "account": "@ANON", "protocol": "postgresql",
+        "connect_method": "db_client"}))
+        .await;
+    assert_eq!(status, 200, "{db}");
+    let id = db["token"]["id"].as_str().unwrap();
+    assert_eq!(db["username"], format!("JMS-{id}"));
+    assert_eq!(db["port"], 54320, "the database proxy's port, not the asset's");
+    assert_eq!(db["database"], "inventory");
+    assert_eq!(db["command"], Value::Null);
+    assert_eq!(db["value"].as_str().map(str::len), Some(36));
+
+    let (status, ssh) = connect(json!({"asset": f.web1, "account": "root", "protocol": "ssh",
+        "connect_method": "ssh_client"}))
+    .await;
+    assert_eq!(status, 200, "{ssh}");
+    let id = ssh["token"]["id"].as_str().unwrap();
+    let host = ssh["host"].as_str().unwrap();
+    assert_eq!(ssh["command"], format!("ssh JMS-{id}@{host} -p 2222"));
+    assert_eq!(ssh["database"], Value::Null);
     app.finish().await;
 }
