@@ -113,6 +113,15 @@ impl Sealer {
 mod tests {
     use super::*;
 
+    /// Access-key secrets and connection-token values are made this way.
+    #[test]
+    fn alphanumeric_values_have_their_length_and_differ() {
+        let a = random_alphanumeric(36);
+        assert_eq!(a.len(), 36);
+        assert!(a.chars().all(|c| c.is_ascii_alphanumeric()));
+        assert_ne!(a, random_alphanumeric(36));
+    }
+
     #[test]
     fn tokens_are_long_random_and_hash_stably() {
         let a = new_token();

@@ -366,16 +366,3 @@ impl AccessKeysPort for Core {
         self.delete_key_for(Channel::Browser, client, session, id).await
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn secrets_are_long_random_and_alphanumeric() {
-        let a = new_secret();
-        assert_eq!(a.len(), SECRET_CHARS);
-        assert!(a.chars().all(|c| c.is_ascii_alphanumeric()));
-        assert_ne!(a, new_secret());
-    }
-}

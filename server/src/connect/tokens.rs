@@ -469,16 +469,3 @@ impl Core {
         })
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn values_are_long_random_and_alphanumeric() {
-        let a = new_value();
-        assert_eq!(a.len(), VALUE_CHARS);
-        assert!(a.chars().all(|c| c.is_ascii_alphanumeric()));
-        assert_ne!(a, new_value());
-    }
-}
