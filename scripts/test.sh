@@ -61,6 +61,13 @@ echo "$e2e_password" | "$bin" user create --username e2e-prefs --email e2e-prefs
 echo "$e2e_password" | "$bin" user create --username e2e-notify --email e2e-notify@example.com --name "E2E Notify" --password-stdin
 echo "$e2e_password" | "$bin" user create --username e2e-connect --email e2e-connect@example.com --name "E2E Connect" --password-stdin
 echo "$e2e_password" | "$bin" user create --username e2e-lang --email e2e-lang@example.com --name "测试用户" --password-stdin
+echo "$e2e_password" | "$bin" user create --username e2e-face --email e2e-face@example.com --name "E2E Face" --password-stdin
+# Fake webcams: one photo of a person to enrol, another photo of the same
+# person to sign in with, and someone else.
+for cam in enrol:obama same:obama2 other:biden; do
+  "$BP_TEST_PYTHON" end2end/lib/camera.py "$BP_FACE_ASSETS/testimg/${cam#*:}.jpg" "$work/cam-${cam%%:*}.y4m"
+done
+export BP_FACE_MODELS_DIR="$BP_FACE_ASSETS/models"
 # The mail and SMS sink the notification journey reads codes from.
 "$BP_TEST_PYTHON" server/tests/sinks/sink.py >"$work/sink.out" 2>"$work/sink.log" &
 sink_pid=$!
@@ -80,6 +87,8 @@ curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null || { cat "$work/server.log
   cd end2end
   BASE_URL="http://127.0.0.1:$port" E2E_USER=e2e-user E2E_MFA_USER=e2e-mfa E2E_KEYS_USER=e2e-keys E2E_API_USER=e2e-api \
     E2E_NOTIFY_USER=e2e-notify E2E_PREFS_USER=e2e-prefs E2E_CONNECT_USER=e2e-connect E2E_LANG_USER=e2e-lang \
+    E2E_FACE_USER=e2e-face E2E_CAM_ENROL="$work/cam-enrol.y4m" E2E_CAM_SAME="$work/cam-same.y4m" \
+    E2E_CAM_OTHER="$work/cam-other.y4m" \
     E2E_PASSWORD="$e2e_password" \
     E2E_ADMIN=e2e-admin E2E_ADMIN_PASSWORD="$e2e_password" npm test
 ) || { echo "--- server log ---"; tail -n 50 "$work/server.log"; exit 1; }

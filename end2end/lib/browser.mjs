@@ -50,9 +50,13 @@ export async function newPage() {
   const context = await (await launchOnce()).newContext({ baseURL: BASE_URL });
   contexts.add(context);
   const page = await context.newPage();
+  return watch(page);
+}
+
+/** Notes the page's console and page errors, with bounded waits. */
+function watch(page) {
   page.setDefaultTimeout(WAIT_MS);
   page.setDefaultNavigationTimeout(WAIT_MS);
-
   const record = { problems: [], allowed: [] };
   problemsByPage.set(page, record);
   page.on('console', (msg) => {
@@ -67,6 +71,31 @@ export async function newPage() {
     record.problems.push({ text: `page error: ${err.message}` });
   });
   return page;
+}
+
+const cameraBrowsers = [];
+
+/**
+ * A page in its own browser whose webcam shows `videoFile` (a Y4M made by
+ * lib/camera.py): Chromium's fake capture device plays it in a loop, and the
+ * camera permission is granted without a prompt.
+ */
+export async function newCameraPage(videoFile) {
+  const camBrowser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: [
+      ...CHROMIUM_ARGS,
+      '--use-fake-ui-for-media-stream',
+      '--use-fake-device-for-media-stream',
+      `--use-file-for-fake-video-capture=${videoFile}`,
+    ],
+    timeout: 30_000,
+  });
+  cameraBrowsers.push(camBrowser);
+  const context = await camBrowser.newContext({ baseURL: BASE_URL, permissions: ['camera'] });
+  contexts.add(context);
+  return watch(await context.newPage());
 }
 
 /**
@@ -151,4 +180,7 @@ export async function closeBrowser() {
   contexts.clear();
   await browser?.close();
   browser = undefined;
+  for (const cam of cameraBrowsers.splice(0)) {
+    await cam.close().catch(() => {});
+  }
 }

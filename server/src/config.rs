@@ -47,6 +47,10 @@ pub struct RawConfig {
     pub endpoint_oracle_port: u16,
     pub endpoint_redis_port: u16,
     pub endpoint_mongodb_port: u16,
+    /// Where the face models are (default `<data_dir>/face-models`).
+    pub face_models_dir: Option<PathBuf>,
+    /// How many face checks may run at once (default: half the cores).
+    pub face_concurrency: Option<usize>,
     /// The config file itself; read from `BP_CONFIG`, never from the file.
     pub config: Option<PathBuf>,
 }
@@ -77,6 +81,8 @@ impl Default for RawConfig {
             endpoint_oracle_port: 15210,
             endpoint_redis_port: 63790,
             endpoint_mongodb_port: 27018,
+            face_models_dir: None,
+            face_concurrency: None,
             config: None,
         }
     }
@@ -191,6 +197,8 @@ pub struct Config {
     pub log: String,
     pub trust_proxy_headers: bool,
     pub endpoint: Endpoint,
+    pub face_models_dir: PathBuf,
+    pub face_concurrency: usize,
 }
 
 impl Config {
@@ -284,6 +292,14 @@ impl Config {
             Some(n) => n,
             None => std::thread::available_parallelism().map_or(2, |n| n.get()),
         };
+        let face_concurrency = match raw.face_concurrency {
+            Some(0) => return Err(bad("face_concurrency", "must be at least 1")),
+            Some(n) => n,
+            // Inference is CPU-bound: leave room for everything else.
+            None => std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1)),
+        };
+        let face_models_dir =
+            raw.face_models_dir.unwrap_or_else(|| raw.data_dir.join("face-models"));
         let log_format = match raw.log_format.as_str() {
             "text" => LogFormat::Text,
             "json" => LogFormat::Json,
@@ -336,6 +352,8 @@ impl Config {
             log: raw.log,
             trust_proxy_headers: raw.trust_proxy_headers,
             endpoint,
+            face_models_dir,
+            face_concurrency,
         })
     }
 

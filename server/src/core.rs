@@ -27,6 +27,8 @@ pub struct Core {
     pub outbox: crate::notify::outbox::Outbox,
     /// For SMS gateways and IM robots.
     pub http: reqwest::Client,
+    /// The face models, loaded on first use.
+    pub face: Arc<crate::face::service::FaceService>,
 }
 
 pub type SharedCore = Arc<Core>;

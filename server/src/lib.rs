@@ -15,6 +15,7 @@ pub mod core;
 pub mod crypto;
 pub mod db;
 pub mod error;
+pub mod face;
 pub mod http;
 pub mod mfa;
 pub mod notify;
@@ -41,6 +42,10 @@ pub async fn build_core(config: Config, clock: SharedClock) -> anyhow::Result<Sh
     db.migrate().await.context("cannot apply the database migrations")?;
     let hasher = password::PasswordHasherPool::new(config.hash_concurrency)?;
     let sealer = crypto::Sealer::new(secret_key.bytes());
+    let face = Arc::new(face::service::FaceService::new(
+        config.face_models_dir.clone(),
+        config.face_concurrency,
+    ));
     Ok(Arc::new(Core {
         db,
         clock,
@@ -54,6 +59,7 @@ pub async fn build_core(config: Config, clock: SharedClock) -> anyhow::Result<Sh
         settings_cache: Default::default(),
         outbox: Default::default(),
         http: notify::send::http_client(),
+        face,
     }))
 }
 
@@ -66,6 +72,14 @@ pub async fn serve(
     let app = http::router(http::AppState::new(core.clone()));
     let flusher = tokio::spawn(flush_key_usage(core.clone()));
     let outbox = tokio::spawn(notify::outbox::run(core.clone()));
+    // With face recognition on, the first sign-in should not wait for the
+    // models to load.
+    if core.security().await.is_ok_and(|s| s.face_enabled) {
+        let face = core.face.clone();
+        tokio::spawn(async move {
+            let _ = face.models().await;
+        });
+    }
     let served = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown)
         .await

@@ -23,6 +23,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("preferences.po", include_str!("../../locales/zh-hans/preferences.po")),
     ("server.po", include_str!("../../locales/zh-hans/server.po")),
     ("connect.po", include_str!("../../locales/zh-hans/connect.po")),
+    ("face.po", include_str!("../../locales/zh-hans/face.po")),
 ];
 
 /// One `msgid`/`msgstr` pair and where it was read.

@@ -7,6 +7,8 @@ use super::api::{get_confirm_options, ConfirmIdentity, SendMfaCode};
 use super::model::MfaKind;
 use super::send::SendCodeControl;
 use crate::common::AppError;
+use crate::face::camera::{FaceCamera, FaceOutcome};
+use crate::face::model::FacePurpose;
 use crate::i18n::t;
 use crate::ui::{input_value, Banner, TextField};
 use leptos::html;
@@ -66,7 +68,8 @@ fn ConfirmDialog(ctx: ConfirmCtx) -> impl IntoView {
         Signal::derive(move || error().map(|e| e.field("secret").unwrap_or_else(|| e.to_string())));
 
     view! {
-        <div class="modal-backdrop" on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Escape" { cancel() }>
+        // Above any dialog that asked for it (the face enrolment's, say).
+        <div class="modal-backdrop modal-over" on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Escape" { cancel() }>
             <div class="modal" on:keydown=move |ev: leptos::ev::KeyboardEvent| crate::ui::trap_focus(&ev) role="dialog" aria-modal="true" aria-labelledby="confirm-identity-title">
                 <h2 id="confirm-identity-title">{t("Confirm it is you")}</h2>
                 <Suspense fallback=|| view! { <p class="loading">{t("Loading…")}</p> }>
@@ -107,15 +110,32 @@ fn ConfirmDialog(ctx: ConfirmCtx) -> impl IntoView {
                                             <SendCodeControl result=sent pending=send.pending() on_send />
                                         })}
                                         <p class="help" data-testid="confirm-prompt">{help}</p>
-                                        <TextField id="confirm-secret" label=label name="secret" kind=kind_attr
-                                            node_ref=secret autocomplete=autocomplete
-                                            error=field_error required=true autofocus=true />
-                                        <div class="form-actions">
-                                            <button type="button" class="btn" on:click=move |_| cancel()>{t("Cancel")}</button>
-                                            <button type="submit" class="btn btn-primary" disabled=move || action.pending().get()>
-                                                {move || if action.pending().get() { t("Checking…") } else { t("Confirm") }}
-                                            </button>
-                                        </div>
+                                        {move || if selected.get() == Some(MfaKind::Face) {
+                                            let on_done = Callback::new(move |outcome| {
+                                                if let FaceOutcome::Passed(challenge) = outcome {
+                                                    action.dispatch(ConfirmIdentity { kind: Some(MfaKind::Face), secret: challenge });
+                                                }
+                                            });
+                                            view! {
+                                                <FaceCamera purpose=FacePurpose::Confirm on_done />
+                                                {move || field_error.get().map(|e| view! { <Banner kind="error">{e}</Banner> })}
+                                                <div class="form-actions">
+                                                    <button type="button" class="btn" on:click=move |_| cancel()>{t("Cancel")}</button>
+                                                </div>
+                                            }.into_any()
+                                        } else {
+                                            view! {
+                                                <TextField id="confirm-secret" label=label name="secret" kind=kind_attr
+                                                    node_ref=secret autocomplete=autocomplete
+                                                    error=field_error required=true autofocus=true />
+                                                <div class="form-actions">
+                                                    <button type="button" class="btn" on:click=move |_| cancel()>{t("Cancel")}</button>
+                                                    <button type="submit" class="btn btn-primary" disabled=move || action.pending().get()>
+                                                        {move || if action.pending().get() { t("Checking…") } else { t("Confirm") }}
+                                                    </button>
+                                                </div>
+                                            }.into_any()
+                                        }}
                                     </form>
                                 }.into_any()
                             }

@@ -13,6 +13,9 @@ pub enum MfaKind {
     Email,
     /// A code sent by SMS to the confirmed phone number.
     Sms,
+    /// The enrolled face, seen by the camera (the response is the id of an
+    /// attempt the server saw match).
+    Face,
 }
 
 impl MfaKind {
@@ -22,6 +25,7 @@ impl MfaKind {
             MfaKind::Recovery => "recovery",
             MfaKind::Email => "email",
             MfaKind::Sms => "sms",
+            MfaKind::Face => "face",
         }
     }
 
@@ -31,6 +35,7 @@ impl MfaKind {
             "recovery" | "recovery_code" => Some(MfaKind::Recovery),
             "email" => Some(MfaKind::Email),
             "sms" => Some(MfaKind::Sms),
+            "face" => Some(MfaKind::Face),
             _ => None,
         }
     }
@@ -43,6 +48,7 @@ impl MfaKind {
             MfaKind::Recovery => n_("Recovery code"),
             MfaKind::Email => n_("Email code"),
             MfaKind::Sms => n_("SMS code"),
+            MfaKind::Face => n_("Face recognition"),
         }
     }
 
@@ -53,6 +59,7 @@ impl MfaKind {
             MfaKind::Recovery => n_("One of the recovery codes you saved (each works once)."),
             MfaKind::Email => n_("Send a code to your email address, then enter it here."),
             MfaKind::Sms => n_("Send a code to your phone, then enter it here."),
+            MfaKind::Face => n_("Look at your camera: the page checks your face."),
         }
     }
 
@@ -107,6 +114,9 @@ pub struct MfaStatus {
     pub sms_offered: bool,
     /// The confirmed number SMS codes go to.
     pub sms_phone: Option<String>,
+    /// An administrator offers face recognition and its models work.
+    pub face_offered: bool,
+    pub face_enrolled: bool,
 }
 
 impl MfaStatus {
@@ -180,10 +190,10 @@ mod tests {
 
     #[test]
     fn kinds_round_trip_through_their_names() {
-        for kind in [MfaKind::Otp, MfaKind::Recovery, MfaKind::Email, MfaKind::Sms] {
+        for kind in [MfaKind::Otp, MfaKind::Recovery, MfaKind::Email, MfaKind::Sms, MfaKind::Face] {
             assert_eq!(MfaKind::parse(kind.as_str()), Some(kind));
         }
-        assert_eq!(MfaKind::parse("face"), None);
+        assert_eq!(MfaKind::parse("voice"), None);
     }
 
     #[test]

@@ -103,6 +103,7 @@ fn StatusView(
             }}
         </div>
         <super::phone::SmsSection offered=status.sms_offered phone=status.sms_phone.clone() changed />
+        <crate::face::enrol::FaceSection offered=status.face_offered enrolled=status.face_enrolled changed />
         <Show when=move || removing.get()>
             <RemoveDialog unbind on_close=Callback::new(move |()| removing.set(false)) />
         </Show>

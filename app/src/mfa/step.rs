@@ -4,6 +4,8 @@ use super::api::{mfa_step_choices, PassMfaStep, SendMfaCode};
 use super::confirm::KindPicker;
 use super::model::MfaKind;
 use super::send::SendCodeControl;
+use crate::face::camera::{FaceCamera, FaceOutcome};
+use crate::face::model::FacePurpose;
 use crate::i18n::t;
 use crate::ui::{hard_navigate, input_value, Banner, TextField};
 use leptos::html;
@@ -86,11 +88,29 @@ fn StepForm(kinds: Vec<MfaKind>) -> impl IntoView {
                 <SendCodeControl result=sent pending=send.pending() on_send />
             })}
             <p class="help" data-testid="mfa-prompt">{help}</p>
-            <TextField id="mfa-code" label=t("Code") name="code" node_ref=code autocomplete="one-time-code"
-                error=error required=true autofocus=true />
-            <button type="submit" class="btn btn-primary btn-block" disabled=move || action.pending().get()>
-                {move || if action.pending().get() { t("Verifying…") } else { t("Verify") }}
-            </button>
+            {move || if selected.get() == Some(MfaKind::Face) {
+                let on_done = Callback::new(move |outcome| {
+                    if let FaceOutcome::Passed(challenge) = outcome {
+                        action.dispatch(PassMfaStep {
+                            kind: MfaKind::Face,
+                            code: challenge,
+                            next: query.read_untracked().get("next"),
+                        });
+                    }
+                });
+                view! {
+                    <FaceCamera purpose=FacePurpose::Login on_done />
+                    {move || error.get().map(|e| view! { <Banner kind="error">{e}</Banner> })}
+                }.into_any()
+            } else {
+                view! {
+                    <TextField id="mfa-code" label=t("Code") name="code" node_ref=code autocomplete="one-time-code"
+                        error=error required=true autofocus=true />
+                    <button type="submit" class="btn btn-primary btn-block" disabled=move || action.pending().get()>
+                        {move || if action.pending().get() { t("Verifying…") } else { t("Verify") }}
+                    </button>
+                }.into_any()
+            }}
         </form>
     }
 }

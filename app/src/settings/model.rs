@@ -23,7 +23,7 @@ impl SettingsGroup for SecuritySettings {
 }
 
 /// The security policy. Field names on the wire are JumpServer's.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SecuritySettings {
     /// 0 nobody is forced to use MFA, 1 everyone, 2 administrators.
@@ -87,6 +87,13 @@ pub struct SecuritySettings {
     /// Whether people may make connection tokens reusable.
     #[serde(rename = "CONNECTION_TOKEN_REUSABLE")]
     pub connection_token_reusable: bool,
+    /// Face recognition is offered as a second factor.
+    #[serde(rename = "FACE_RECOGNITION_ENABLED")]
+    pub face_enabled: bool,
+    /// The lowest cosine similarity between a frame and the enrolled
+    /// template that counts as the same person (0.5-0.95).
+    #[serde(rename = "FACE_RECOGNITION_THRESHOLD")]
+    pub face_threshold: f64,
 }
 
 impl Default for SecuritySettings {
@@ -115,6 +122,8 @@ impl Default for SecuritySettings {
             connection_token_onetime_secs: 5 * 60,
             connection_token_reusable_secs: 30 * 24 * 3600,
             connection_token_reusable: false,
+            face_enabled: false,
+            face_threshold: Self::DEFAULT_FACE_THRESHOLD,
         }
     }
 }
@@ -129,6 +138,11 @@ impl SecuritySettings {
     pub const DEFAULT_ISSUER: &'static str = "Bastion Profile";
     /// A password confirmation lasts this long (fixed, as in JumpServer).
     pub const PASSWORD_CONFIRM_SECS: i64 = 300;
+    /// Measured on the packaged test photos (see the README's face section):
+    /// the same person scores 0.74-0.78 across photos, different people at
+    /// most 0.43.
+    pub const DEFAULT_FACE_THRESHOLD: f64 = 0.55;
+    pub const FACE_THRESHOLD_RANGE: (f64, f64) = (0.5, 0.95);
 
     /// The password policy for one person.
     pub fn password_rules(&self, has_mfa: bool, personal: Vec<String>) -> PasswordRules {
@@ -189,6 +203,13 @@ impl SecuritySettings {
             3600,
             365 * 24 * 3600,
         );
+        let (low, high) = Self::FACE_THRESHOLD_RANGE;
+        if !(low..=high).contains(&self.face_threshold) {
+            f.insert(
+                "FACE_RECOGNITION_THRESHOLD".into(),
+                "Enter a number from 0.5 to 0.95.".into(),
+            );
+        }
         if f.is_empty() {
             Ok(())
         } else {

@@ -48,6 +48,7 @@ fn SettingsForm(
         NodeRef::<html::Input>::new(),
         NodeRef::<html::Input>::new(),
     );
+    let (face_on, face_threshold) = (NodeRef::<html::Input>::new(), NodeRef::<html::Input>::new());
     let checked = |r: &NodeRef<html::Input>| r.get_untracked().is_some_and(|el| el.checked());
     let error = move || save.value().get().and_then(|r| r.err());
     let field =
@@ -86,6 +87,8 @@ fn SettingsForm(
             connection_token_onetime_secs: number(&onetime_ttl),
             connection_token_reusable_secs: number(&reusable_ttl),
             connection_token_reusable: checked(&reusable),
+            face_enabled: checked(&face_on),
+            face_threshold: input_value(&face_threshold).trim().parse::<f64>().unwrap_or(f64::NAN),
         };
         save.dispatch(SaveSecuritySettings { settings });
     };
@@ -167,6 +170,16 @@ fn SettingsForm(
                 <label><input type="checkbox" id="set-token-reusable" node_ref=reusable checked=settings.connection_token_reusable />" "{t("People may make their connection tokens reusable")}</label>
                 <p class="help">{t("A reusable token can be redeemed until it expires: anyone who learns it can connect meanwhile.")}</p>
             </div>
+            <h2 class="form-section">{t("Face recognition")}</h2>
+            <div class="field checks">
+                <label><input type="checkbox" id="set-face-on" node_ref=face_on checked=settings.face_enabled />" "{t("Offer face recognition as a second factor")}</label>
+                <p class="help">{t("People enrol their face on their profile; it is then one of their two-step choices.")}</p>
+            </div>
+            <TextField id="set-face-threshold" label=t("Match threshold (cosine similarity)") name="FACE_RECOGNITION_THRESHOLD" node_ref=face_threshold
+                kind="number" value=settings.face_threshold.to_string()
+                help=tf("0.5-0.95; {default} by default. Higher refuses more look-alikes and more real matches in poor light.", &[("default", SecuritySettings::DEFAULT_FACE_THRESHOLD.to_string())])
+                error=field("FACE_RECOGNITION_THRESHOLD") />
+            <crate::face::admin::FaceEngineStatusView />
             <div class="form-actions">
                 <button type="submit" class="btn btn-primary" disabled=move || save.pending().get()>
                     {move || if save.pending().get() { t("Saving…") } else { t("Save") }}

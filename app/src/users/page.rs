@@ -358,6 +358,7 @@ fn UserForm(
                     </button>
                 </div>
             </form>
+            {(!is_new).then(|| view! { <crate::face::enrol::AdminFaceSection user=e.id username=e.username.clone() /> })}
         </section>
     }
 }

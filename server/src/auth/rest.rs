@@ -70,7 +70,7 @@ pub struct SignIn {
     password: String,
 }
 
-fn api_mfa_token(headers: &HeaderMap) -> Option<String> {
+pub(crate) fn api_mfa_token(headers: &HeaderMap) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()

@@ -28,5 +28,6 @@ pub fn routes() -> Router<AppState> {
     let router = crate::preferences::rest::routes(router);
     let router = crate::ssh_keys::rest::routes(router);
     let router = crate::connect::rest::routes(router);
+    let router = crate::face::rest::routes(router);
     crate::users::api::routes(router)
 }

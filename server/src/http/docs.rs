@@ -5,8 +5,8 @@
 
 use super::AppState;
 use crate::{
-    access_keys, audit, auth, connect, notify, password, preferences, profile, settings, ssh_keys,
-    users,
+    access_keys, audit, auth, connect, face, notify, password, preferences, profile, settings,
+    ssh_keys, users,
 };
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
@@ -24,6 +24,7 @@ use utoipa::{Modify, OpenApi};
     paths(
         auth::rest::sign_in, auth::rest::challenge, auth::rest::verify,
         auth::rest::confirm_options, auth::rest::confirm, auth::rest::send_code,
+        face::rest::start, face::rest::frame,
         auth::own_sessions::list, auth::own_sessions::end_one, auth::own_sessions::end_others,
         profile::api::read, profile::api::update, password::rest::change,
         ssh_keys::rest::list, ssh_keys::rest::create, ssh_keys::rest::read, ssh_keys::rest::edit, ssh_keys::rest::remove,

@@ -70,6 +70,7 @@ impl AppState {
             preferences: self.core.clone(),
             sessions: self.core.clone(),
             connect: self.core.clone(),
+            face: self.core.clone(),
         }
     }
 }

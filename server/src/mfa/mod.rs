@@ -45,7 +45,13 @@ pub trait MfaMethod: Send + Sync {
 }
 
 pub fn methods() -> Vec<Box<dyn MfaMethod>> {
-    vec![Box::new(Otp), Box::new(codes::SmsCode), Box::new(codes::EmailCode), Box::new(Recovery)]
+    vec![
+        Box::new(Otp),
+        Box::new(codes::SmsCode),
+        Box::new(codes::EmailCode),
+        Box::new(crate::face::FaceMethod),
+        Box::new(Recovery),
+    ]
 }
 
 /// An authenticator app.
@@ -259,12 +265,7 @@ impl Core {
             return Ok(());
         }
         events::record(&self.db, event(false, "bad_code"), client, now).await?;
-        let policy = self.security().await?;
-        let limit = Limit {
-            count: policy.login_limit_count,
-            block_secs: i64::from(policy.login_limit_minutes) * 60,
-        };
-        Err(match lockout::record_failure(&self.db, &key, limit, now).await? {
+        Err(match self.count_mfa_failure(user).await? {
             // One whole sentence per plural form, so each translates as one.
             AfterFailure::TriesLeft(1) => AppError::Denied {
                 message: "The code is not correct (or was already used). 1 try left.".into(),
@@ -274,5 +275,16 @@ impl Core {
             },
             AfterFailure::BlockedUntil(until) => lockout::blocked(until),
         })
+    }
+
+    /// One more failed second factor for `user` (codes and face attempts
+    /// share the count).
+    pub(crate) async fn count_mfa_failure(&self, user: &UserRow) -> Result<AfterFailure, AppError> {
+        let policy = self.security().await?;
+        let limit = Limit {
+            count: policy.login_limit_count,
+            block_secs: i64::from(policy.login_limit_minutes) * 60,
+        };
+        lockout::record_failure(&self.db, &lockout::mfa_key(user.id), limit, self.now()).await
     }
 }

@@ -148,6 +148,8 @@ impl MfaPort for Core {
             email_offered: self.mfa_offered(MfaKind::Email).await? && !user.email.is_empty(),
             sms_offered: self.mfa_offered(MfaKind::Sms).await?,
             sms_phone: user.confirmed_phone().map(str::to_owned),
+            face_offered: self.face_offered().await?,
+            face_enrolled: crate::face::store::template(&self.db, user.id).await?.is_some(),
         })
     }
 

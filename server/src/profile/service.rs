@@ -11,6 +11,7 @@ impl Core {
         let mut profile = row.profile();
         let active = self.active_mfa(row).await?;
         profile.is_otp_secret_key_bound = active.contains(&app::mfa::model::MfaKind::Otp);
+        profile.is_face_code_set = crate::face::store::template(&self.db, row.id).await?.is_some();
         profile.mfa_force_enabled = self.mfa_required_by_admin(row).await?;
         profile.mfa_enabled = self.mfa_forced(row).await? || !active.is_empty();
         Ok(profile)

@@ -76,9 +76,10 @@ impl Core {
     }
 
     /// Removes an account's second factors (the authenticator, its recovery
-    /// codes, the phone's use for SMS): it is treated as never bound.
+    /// codes, the face template, the phone's use for SMS): it is treated as never bound.
     pub async fn reset_mfa(&self, user: &UserRow) -> Result<(), AppError> {
         crate::mfa::store::unbind_totp(&self.db, user.id).await?;
+        crate::face::store::delete_template(&self.db, user.id).await?;
         if user.confirmed_phone().is_some() {
             store::set_confirmed_phone(&self.db, user.id, None, self.now()).await?;
         }

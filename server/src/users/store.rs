@@ -114,7 +114,7 @@ impl UserRow {
             mfa_force_enabled: self.mfa_level == 2,
             // Filled in from the factor tables by `Core::profile_of`.
             is_otp_secret_key_bound: false,
-            // Face recognition does not exist yet: never set.
+            // Filled in from the face templates by `Core::profile_of`.
             is_face_code_set: false,
         }
     }

@@ -36,6 +36,35 @@ macro_rules! on_both_backends {
     };
 }
 
+/// The face models and test photos (`scripts/fetch-face-assets.sh`, which
+/// `scripts/test.sh` runs). Without them the face tests are skipped, loudly,
+/// except under CI=true, where that fails.
+pub fn face_assets() -> Option<std::path::PathBuf> {
+    if let Some(dir) = face_assets_quiet() {
+        return Some(dir);
+    }
+    let dir = face_assets_dir();
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "the face assets are missing at {}: run scripts/fetch-face-assets.sh",
+        dir.display()
+    );
+    eprintln!("!!! face assets missing at {}: face tests SKIPPED", dir.display());
+    None
+}
+
+fn face_assets_dir() -> std::path::PathBuf {
+    std::path::PathBuf::from(
+        std::env::var_os("BP_FACE_ASSETS")
+            .unwrap_or_else(|| "/var/tmp/bastion-profile-face".into()),
+    )
+}
+
+fn face_assets_quiet() -> Option<std::path::PathBuf> {
+    let dir = face_assets_dir();
+    (dir.join("models").is_dir() && dir.join("testimg").is_dir()).then_some(dir)
+}
+
 pub struct TestApp {
     pub base: String,
     pub core: SharedCore,
@@ -77,6 +106,18 @@ async fn fresh_postgres_database() -> Option<(String, String)> {
 
 impl TestApp {
     pub async fn spawn(backend: Backend) -> Option<TestApp> {
+        Self::spawn_with(backend, face_assets_quiet().map(|dir| dir.join("models"))).await
+    }
+
+    /// A server whose face models are looked for in `dir`.
+    pub async fn spawn_with_face_models(backend: Backend, dir: &str) -> Option<TestApp> {
+        Self::spawn_with(backend, Some(std::path::PathBuf::from(dir))).await
+    }
+
+    async fn spawn_with(
+        backend: Backend,
+        face_models_dir: Option<std::path::PathBuf>,
+    ) -> Option<TestApp> {
         let dir = tempfile::tempdir().expect("temp dir");
         let (database_url, pg_database) = match backend {
             Backend::Sqlite => (format!("sqlite://{}", dir.path().join("test.db").display()), None),
@@ -97,6 +138,7 @@ impl TestApp {
             hash_concurrency: Some(2),
             // Tests name the client's address with X-Forwarded-For.
             trust_proxy_headers: true,
+            face_models_dir,
             ..RawConfig::default()
         })
         .expect("test config");

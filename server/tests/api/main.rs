@@ -12,6 +12,7 @@ mod cli;
 mod connect;
 mod csrf;
 mod docs;
+mod face;
 mod health;
 mod mfa;
 mod notifications;
