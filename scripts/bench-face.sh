@@ -4,12 +4,12 @@
 # photos first when they are missing.
 #
 # Usage: scripts/bench-face.sh [MODELS_DIR [PHOTOS_DIR]]
-#   Without arguments it uses ${BP_FACE_ASSETS:-/var/tmp/bastion-profile-face}.
+#   Without arguments it uses ${BP_TEST_FACE_ASSETS:-/var/tmp/bastion-profile-face}.
 source "$(dirname "${BASH_SOURCE[0]}")/tools.sh"
 
-export BP_FACE_ASSETS=${BP_FACE_ASSETS:-/var/tmp/bastion-profile-face}
-log "face assets in $BP_FACE_ASSETS"
-"$ROOT/scripts/fetch-face-assets.sh" "$BP_FACE_ASSETS"
+export BP_TEST_FACE_ASSETS=${BP_TEST_FACE_ASSETS:-/var/tmp/bastion-profile-face}
+log "face assets in $BP_TEST_FACE_ASSETS"
+"$ROOT/scripts/fetch-face-assets.sh" "$BP_TEST_FACE_ASSETS"
 
 log "building and running the face benchmark (release)"
 cd "$ROOT"

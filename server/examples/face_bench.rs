@@ -3,7 +3,7 @@
 //! faces, and the peak resident memory.
 //!
 //! Usage: face_bench [MODELS_DIR [PHOTOS_DIR]]; both default to
-//! $BP_FACE_ASSETS/{models,testimg} (BP_FACE_ASSETS defaults to
+//! $BP_TEST_FACE_ASSETS/{models,testimg} (BP_TEST_FACE_ASSETS defaults to
 //! /var/tmp/bastion-profile-face). Run it in release: debug builds are
 //! many times slower.
 
@@ -17,7 +17,7 @@ const WARM_UP_RUNS: usize = 3;
 const TIMED_RUNS: usize = 30;
 
 fn main() -> Result<(), Box<dyn Error>> {
-    let assets = std::env::var_os("BP_FACE_ASSETS")
+    let assets = std::env::var_os("BP_TEST_FACE_ASSETS")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("/var/tmp/bastion-profile-face"));
     let mut args = std::env::args_os().skip(1).map(PathBuf::from);

@@ -134,10 +134,10 @@ pub fn FaceSection(offered: bool, enrolled: bool, changed: RwSignal<u32>) -> imp
 pub fn AdminFaceSection(user: Uuid, username: String) -> impl IntoView {
     let changed = RwSignal::new(0u32);
     let clear = ServerAction::<ClearUserFace>::new();
-    let status = Resource::new(
-        move || (changed.get(), clear.version().get()),
-        move |_| get_face_status(Some(user)),
-    );
+    let status = LocalResource::new(move || {
+        let _ = (changed.get(), clear.version().get());
+        get_face_status(Some(user))
+    });
     let enrolling = RwSignal::new(false);
     let clearing = RwSignal::new(false);
     let username = StoredValue::new(username);

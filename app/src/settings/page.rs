@@ -11,7 +11,12 @@ use leptos::prelude::*;
 #[component]
 pub fn SecuritySettingsPage() -> impl IntoView {
     let save = ServerAction::<SaveSecuritySettings>::new();
-    let current = Resource::new(|| (), |_| get_security_settings());
+    let current = Resource::new(
+        || (),
+        |_| async {
+            (get_security_settings().await, crate::face::api::get_face_admin_status().await)
+        },
+    );
     view! {
         <div class="page">
             <header class="page-header">
@@ -21,8 +26,8 @@ pub fn SecuritySettingsPage() -> impl IntoView {
             <Transition fallback=|| view! { <p class="loading">{t("Loading…")}</p> }>
                 {move || Suspend::new(async move {
                     match current.await {
-                        Ok(s) => view! { <SettingsForm settings=s save /> }.into_any(),
-                        Err(e) => view! { <Banner kind="error">{e.to_string()}</Banner> }.into_any(),
+                        (Ok(s), face) => view! { <SettingsForm settings=s face save /> }.into_any(),
+                        (Err(e), _) => view! { <Banner kind="error">{e.to_string()}</Banner> }.into_any(),
                     }
                 })}
             </Transition>
@@ -33,6 +38,7 @@ pub fn SecuritySettingsPage() -> impl IntoView {
 #[component]
 fn SettingsForm(
     settings: SecuritySettings,
+    face: Result<crate::face::model::FaceAdminStatus, AppError>,
     save: ServerAction<SaveSecuritySettings>,
 ) -> impl IntoView {
     let policy = NodeRef::<html::Select>::new();
@@ -179,7 +185,7 @@ fn SettingsForm(
                 kind="number" value=settings.face_threshold.to_string()
                 help=tf("0.5-0.95; {default} by default. Higher refuses more look-alikes and more real matches in poor light.", &[("default", SecuritySettings::DEFAULT_FACE_THRESHOLD.to_string())])
                 error=field("FACE_RECOGNITION_THRESHOLD") />
-            <crate::face::admin::FaceEngineStatusView />
+            <crate::face::admin::FaceEngineStatusView status=face />
             <div class="form-actions">
                 <button type="submit" class="btn btn-primary" disabled=move || save.pending().get()>
                     {move || if save.pending().get() { t("Saving…") } else { t("Save") }}

@@ -66,7 +66,7 @@ impl Core {
     /// Opens an attempt for `user`, owned by the session or credential
     /// `owner`. Verifications need the face set up and no lockout;
     /// enrolments need face recognition offered. An earlier attempt left
-    /// open after frames with a face counts as a failed try now.
+    /// open after it checked frames counts as a failed try now.
     pub async fn start_face_attempt(
         &self,
         client: &ClientInfo,
@@ -118,8 +118,8 @@ impl Core {
         })
     }
 
-    /// Ends an open attempt that did not pass. A verification that saw a
-    /// usable face counts as one failed second factor.
+    /// Ends an open attempt that did not pass. A verification that checked
+    /// any frame counts as one failed second factor.
     async fn close_attempt(
         &self,
         row: &AttemptRow,
@@ -132,8 +132,10 @@ impl Core {
         if !store::move_attempt(&self.db, &row.id_hash, "open", to).await? {
             return Ok(());
         }
+        // Any frame checked counts, not only frames with a face: otherwise
+        // frames without one would cost the server work without limit.
         let verifies = !FacePurpose::parse(&row.purpose).is_some_and(FacePurpose::enrols);
-        if verifies && row.good_frames + row.mismatches > 0 {
+        if verifies && row.frames > 0 {
             self.face_attempt_failed(client, channel, user, reason).await?;
         }
         Ok(())

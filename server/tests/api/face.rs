@@ -255,26 +255,48 @@ async fn a_face_enrols_and_then_passes_the_mfa_step(backend: Backend) {
         rpc(&app, &again, "send_face_frame", &[("challenge", &late), ("image", &image)]).await;
     assert_eq!(body["hint"], "expired", "{body}");
 
-    // Removing the face needs a confirmation; then it is no choice any more.
+    // Removing the face needs a confirmation, with a second factor now:
+    // here the face itself.
     app.clock.advance_secs(600);
     let (status, _) = rpc(&app, &alice, "remove_face", &[]).await;
     assert_eq!(status, 412);
     let (status, _) = rpc(&app, &alice, "confirm_identity", &[("secret", PASSWORD)]).await;
     assert_eq!(status, 400, "a password does not confirm once a face is enrolled");
+    let (status, body) = start(&app, &alice, "confirm").await;
+    assert_eq!(status, 200, "{body}");
+    let challenge = body["challenge"].as_str().unwrap().to_owned();
+    let hints = frames_until_done(&app, &alice, &challenge, &same_person).await;
+    assert_eq!(hints.last().map(String::as_str), Some("matched"), "{hints:?}");
+    let (status, body) =
+        rpc(&app, &alice, "confirm_identity", &[("kind", "face"), ("secret", &challenge)]).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = rpc(&app, &alice, "remove_face", &[]).await;
+    assert_eq!(status, 200, "{body}");
+    let (_, profile) = send(alice.get(app.url("/api/v1/users/profile/"))).await;
+    assert_eq!(profile["is_face_code_set"], false, "{profile}");
     app.finish().await;
 }
 
-async fn another_face_fails_and_counts_towards_the_lockout(backend: Backend) {
-    if face_assets().is_none() {
-        return;
-    }
-    let Some(app) = TestApp::spawn(backend).await else { return };
+/// A server with face recognition on and `username`'s face enrolled from
+/// `photo`; the administrator's and the user's signed-in clients.
+async fn with_enrolled_face(
+    backend: Backend,
+    username: &str,
+    photo_name: &str,
+) -> Option<(TestApp, reqwest::Client)> {
+    face_assets()?;
+    let app = TestApp::spawn(backend).await?;
     app.create_user("root", Role::Admin).await;
-    app.create_user("bob", Role::User).await;
+    app.create_user(username, Role::User).await;
     let admin = app.signed_in("root").await;
     enable_face(&app, &admin).await;
-    let bob = app.signed_in("bob").await;
-    enrol(&app, &bob, &photo("obama.jpg")).await;
+    let user = app.signed_in(username).await;
+    enrol(&app, &user, &photo(photo_name)).await;
+    Some((app, admin))
+}
+
+async fn another_face_fails_and_counts_towards_the_lockout(backend: Backend) {
+    let Some((app, admin)) = with_enrolled_face(backend, "bob", "obama.jpg").await else { return };
 
     let client = sign_in_to_step(&app, "bob").await;
     let (_, body) = rpc(&app, &client, "start_face_attempt", &[("purpose", "login")]).await;
@@ -320,16 +342,7 @@ async fn another_face_fails_and_counts_towards_the_lockout(backend: Backend) {
 }
 
 async fn api_clients_verify_a_face_through_the_mfa_challenge(backend: Backend) {
-    if face_assets().is_none() {
-        return;
-    }
-    let Some(app) = TestApp::spawn(backend).await else { return };
-    app.create_user("root", Role::Admin).await;
-    app.create_user("carol", Role::User).await;
-    let admin = app.signed_in("root").await;
-    enable_face(&app, &admin).await;
-    let carol = app.signed_in("carol").await;
-    enrol(&app, &carol, &photo("obama3.jpg")).await;
+    let Some((app, _)) = with_enrolled_face(backend, "carol", "obama3.jpg").await else { return };
 
     let api = reqwest::Client::builder().cookie_store(true).build().unwrap();
     let auth = json!({"username": "carol", "password": PASSWORD});

@@ -55,7 +55,7 @@ pub fn face_assets() -> Option<std::path::PathBuf> {
 
 fn face_assets_dir() -> std::path::PathBuf {
     std::path::PathBuf::from(
-        std::env::var_os("BP_FACE_ASSETS")
+        std::env::var_os("BP_TEST_FACE_ASSETS")
             .unwrap_or_else(|| "/var/tmp/bastion-profile-face".into()),
     )
 }

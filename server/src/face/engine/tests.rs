@@ -263,7 +263,7 @@ fn load_refuses_a_file_that_is_not_the_pinned_model() {
 /// The directory holding models/ and testimg/, or `None` (after a loud note)
 /// when it is absent outside CI.
 fn assets_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("BP_FACE_ASSETS")
+    let dir = std::env::var_os("BP_TEST_FACE_ASSETS")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("/var/tmp/bastion-profile-face"));
     if dir.join("models").is_dir() && dir.join("testimg").is_dir() {
