@@ -1,7 +1,10 @@
 // Drives Debian's Chromium through playwright-core: one browser per test
 // file, a fresh context (and so fresh cookies) per newPage().
 
+import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 /** Every wait in the journeys is bounded by this, so a hang fails fast. */
 export const WAIT_MS = 15_000;
@@ -170,6 +173,23 @@ export async function signIn(page, username, password) {
 export function factValue(facts, label) {
   const exactly = new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
   return facts.locator('.fact').filter({ has: facts.page().locator('dt', { hasText: exactly }) }).locator('dd');
+}
+
+/**
+ * Serious and critical axe-core violations (WCAG 2.1 A and AA) on the page as
+ * it is now, once nothing is loading.
+ */
+export async function axeViolations(page) {
+  await page.waitForFunction(() => !document.querySelector('.loading'), null, { timeout: WAIT_MS });
+  await page.addScriptTag({ path: AXE });
+  return page.evaluate(async () => {
+    const result = await window.axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')} — ${v.nodes[0]?.failureSummary ?? ''}`);
+  });
 }
 
 /** Closes every context this file opened, then the browser. */

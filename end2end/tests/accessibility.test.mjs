@@ -5,13 +5,10 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import {
-  BASE_URL, WAIT_MS, closeBrowser, gotoHydrated, newPage, requireEnv, signIn,
+  BASE_URL, axeViolations as violations, closeBrowser, gotoHydrated, newPage, requireEnv, signIn,
 } from '../lib/browser.mjs';
 
-const require = createRequire(import.meta.url);
-const AXE = require.resolve('axe-core/axe.min.js');
 const admin = requireEnv('E2E_ADMIN');
 const adminPassword = requireEnv('E2E_ADMIN_PASSWORD');
 
@@ -20,20 +17,6 @@ const SIGNED_IN_PAGES = [
   '/profile/preferences', '/profile/sessions', '/profile/assets', '/profile/tokens', '/otp/bind', '/admin/assets', '/admin/users', '/admin/auth-log', '/admin/security', '/admin/notifications',
   '/no-such-page',
 ];
-
-/** Serious and critical axe violations on the page as it is now. */
-async function violations(page) {
-  await page.waitForFunction(() => !document.querySelector('.loading'), null, { timeout: WAIT_MS });
-  await page.addScriptTag({ path: AXE });
-  return page.evaluate(async () => {
-    const result = await window.axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-    });
-    return result.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')} — ${v.nodes[0]?.failureSummary ?? ''}`);
-  });
-}
 
 for (const theme of ['light', 'dark']) {
   describe(`every page passes axe-core in the ${theme} theme`, { timeout: 240_000 }, () => {

@@ -8,7 +8,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  browserErrors, closeBrowser, gotoHydrated, newCameraPage, newPage, reloadHydrated, requireEnv,
+  axeViolations, browserErrors, closeBrowser, gotoHydrated, newCameraPage, newPage, reloadHydrated, requireEnv,
   signIn, submitSignIn, waitForPage, WAIT_MS,
 } from '../lib/browser.mjs';
 
@@ -57,6 +57,8 @@ describe('face recognition', { timeout: 300_000 }, () => {
     await page.locator('[data-testid="face-enrol"]').click();
     const dialog = page.getByRole('dialog', { name: 'Enrol your face' });
     await dialog.locator('[data-testid="face-video"]').waitFor();
+    // The camera dialog, while it guides, is as accessible as the pages.
+    assert.deepEqual(await axeViolations(page), []);
     await dialog.locator('.banner-success', { hasText: 'The face is saved' }).waitFor({ timeout: ATTEMPT_MS });
     await dialog.getByRole('button', { name: 'Done', exact: true }).click();
     await page.locator('[data-testid="face-state"]', { hasText: /^Enrolled$/ }).waitFor();

@@ -183,8 +183,17 @@ mod browser {
         js_sys::Date::now()
     }
 
+    /// Best effort when the box goes away; the loop itself stops the camera
+    /// whenever an attempt ends.
     pub fn stop_camera(video: NodeRef<html::Video>) {
-        let Some(el) = video.get_untracked() else { return };
+        if let Some(el) = video.try_get_untracked().flatten() {
+            stop_tracks(&el);
+        }
+    }
+
+    /// Turns the camera off (and its light), so it is on only while an
+    /// attempt runs.
+    fn stop_tracks(el: &web_sys::HtmlVideoElement) {
         if let Some(stream) =
             el.src_object().and_then(|s| s.dyn_into::<web_sys::MediaStream>().ok())
         {
@@ -297,6 +306,7 @@ mod browser {
         let started: FaceStart = match start_face_attempt(purpose, user).await {
             Ok(s) => s,
             Err(err) => {
+                stop_tracks(&el);
                 if !confirm.intercept(&err, retry) {
                     state.phase.set(Phase::Error(start_error(&err)));
                 }
@@ -307,6 +317,7 @@ mod browser {
         let deadline = now_ms() + f64::from(started.expires_in_secs) * 1000.0;
         loop {
             if !current() {
+                stop_tracks(&el);
                 return;
             }
             let left = ((deadline - now_ms()) / 1000.0).ceil().max(0.0) as u32;
@@ -321,6 +332,7 @@ mod browser {
                 match send_face_frame(started.challenge.clone(), image).await {
                     Ok(frame) => {
                         if !current() {
+                            stop_tracks(&el);
                             return;
                         }
                         apply(state, &frame);
@@ -329,6 +341,7 @@ mod browser {
                         }
                     }
                     Err(err) => {
+                        stop_tracks(&el);
                         state.phase.set(Phase::Error(start_error(&err)));
                         on_done.run(FaceOutcome::Failed);
                         return;
@@ -339,15 +352,13 @@ mod browser {
             let interval = i32::try_from(started.frame_interval_ms).unwrap_or(300);
             sleep_ms((interval - waited).max(50)).await;
         }
+        stop_tracks(&el);
         let hint = state.hint.get_untracked();
         let success = hint.is_some_and(FaceHint::is_success);
         state.phase.set(Phase::Finished(success));
         match hint {
             Some(FaceHint::Matched) => on_done.run(FaceOutcome::Passed(started.challenge)),
-            Some(FaceHint::Enrolled) => {
-                stop_camera(video);
-                on_done.run(FaceOutcome::Enrolled);
-            }
+            Some(FaceHint::Enrolled) => on_done.run(FaceOutcome::Enrolled),
             _ => on_done.run(FaceOutcome::Failed),
         }
     }
