@@ -23,6 +23,8 @@ const ROUTES: &[(&str, &[&str])] = &[
     ("/api/v1/users/users/{id}/mfa/reset/", &["patch", "post"]),
     ("/api/v1/audits/login-logs/", &["get"]),
     ("/api/v1/authentication/mfa/send-code/", &["post"]),
+    ("/api/v1/authentication/mfa/face/start/", &["post"]),
+    ("/api/v1/authentication/mfa/face/frame/", &["post"]),
     ("/api/v1/settings/setting/", &["get", "patch"]),
     ("/api/v1/notifications/backends/", &["get"]),
     ("/api/v1/notifications/user-msg-subscription/{user_id}/", &["get", "patch", "put"]),

@@ -11,6 +11,7 @@ use std::io::Cursor;
 
 on_both_backends!(
     a_face_enrols_and_then_passes_the_mfa_step,
+    an_administrator_enrols_and_clears_a_users_face,
     another_face_fails_and_counts_towards_the_lockout,
     api_clients_verify_a_face_through_the_mfa_challenge,
 );
@@ -89,13 +90,39 @@ fn jpeg(img: &image::RgbImage) -> String {
     base64::engine::general_purpose::STANDARD.encode(out.into_inner())
 }
 
+/// How a client sends frames: the REST API or the pages' server function.
+#[derive(Clone, Copy)]
+enum Via {
+    Rest,
+    Rpc,
+}
+
 async fn frame(
     app: &TestApp,
     client: &reqwest::Client,
     challenge: &str,
     image: &str,
 ) -> (u16, Value) {
-    send(client.post(app.url(FRAME)).json(&json!({"challenge": challenge, "image": image}))).await
+    frame_via(app, client, Via::Rest, challenge, image).await
+}
+
+async fn frame_via(
+    app: &TestApp,
+    client: &reqwest::Client,
+    via: Via,
+    challenge: &str,
+    image: &str,
+) -> (u16, Value) {
+    match via {
+        Via::Rest => {
+            let body = json!({"challenge": challenge, "image": image});
+            send(client.post(app.url(FRAME)).json(&body)).await
+        }
+        Via::Rpc => {
+            let form = [("challenge", challenge), ("image", image)];
+            rpc(app, client, "send_face_frame", &form).await
+        }
+    }
 }
 
 async fn start(app: &TestApp, client: &reqwest::Client, purpose: &str) -> (u16, Value) {
@@ -110,9 +137,20 @@ async fn frames_until_done(
     challenge: &str,
     img: &image::RgbImage,
 ) -> Vec<String> {
+    frames_via(app, client, Via::Rest, challenge, img).await
+}
+
+async fn frames_via(
+    app: &TestApp,
+    client: &reqwest::Client,
+    via: Via,
+    challenge: &str,
+    img: &image::RgbImage,
+) -> Vec<String> {
     let mut hints = Vec::new();
     for shift in 1..=12 {
-        let (status, body) = frame(app, client, challenge, &frame_of(img, shift * 3)).await;
+        let (status, body) =
+            frame_via(app, client, via, challenge, &frame_of(img, shift * 3)).await;
         assert_eq!(status, 200, "{body}");
         let hint = body["hint"].as_str().unwrap().to_owned();
         hints.push(hint.clone());
@@ -221,19 +259,7 @@ async fn a_face_enrols_and_then_passes_the_mfa_step(backend: Backend) {
     let (_, body) = rpc(&app, &client, "start_face_attempt", &[("purpose", "login")]).await;
     let challenge = body["challenge"].as_str().unwrap().to_owned();
     let same_person = photo("obama2.jpg");
-    let mut hints = Vec::new();
-    for shift in 1..=8 {
-        let image = frame_of(&same_person, shift * 3);
-        let (status, body) =
-            rpc(&app, &client, "send_face_frame", &[("challenge", &challenge), ("image", &image)])
-                .await;
-        assert_eq!(status, 200, "{body}");
-        hints.push(body["hint"].as_str().unwrap().to_owned());
-        if body["hint"] == "matched" {
-            break;
-        }
-        app.clock.advance_secs(1);
-    }
+    let hints = frames_via(&app, &client, Via::Rpc, &challenge, &same_person).await;
     assert_eq!(hints, ["hold", "hold", "matched"], "three varied frames over a second");
     let (status, body) =
         rpc(&app, &client, "pass_mfa_step", &[("kind", "face"), ("code", &challenge)]).await;
@@ -250,9 +276,7 @@ async fn a_face_enrols_and_then_passes_the_mfa_step(backend: Backend) {
     let (_, body) = rpc(&app, &again, "start_face_attempt", &[("purpose", "login")]).await;
     let late = body["challenge"].as_str().unwrap().to_owned();
     app.clock.advance_secs(31);
-    let image = frame_of(&same_person, 3);
-    let (_, body) =
-        rpc(&app, &again, "send_face_frame", &[("challenge", &late), ("image", &image)]).await;
+    let (_, body) = frame_via(&app, &again, Via::Rpc, &late, &frame_of(&same_person, 3)).await;
     assert_eq!(body["hint"], "expired", "{body}");
 
     // Removing the face needs a confirmation, with a second factor now:
@@ -301,18 +325,7 @@ async fn another_face_fails_and_counts_towards_the_lockout(backend: Backend) {
     let client = sign_in_to_step(&app, "bob").await;
     let (_, body) = rpc(&app, &client, "start_face_attempt", &[("purpose", "login")]).await;
     let challenge = body["challenge"].as_str().unwrap().to_owned();
-    let mut hints = Vec::new();
-    for shift in 1..=10 {
-        let image = frame_of(&photo("biden.jpg"), shift * 3);
-        let (_, body) =
-            rpc(&app, &client, "send_face_frame", &[("challenge", &challenge), ("image", &image)])
-                .await;
-        hints.push(body["hint"].as_str().unwrap().to_owned());
-        if body["hint"] == "failed" {
-            break;
-        }
-        app.clock.advance_secs(1);
-    }
+    let hints = frames_via(&app, &client, Via::Rpc, &challenge, &photo("biden.jpg")).await;
     assert_eq!(hints.iter().filter(|h| *h == "no_match").count(), 5, "{hints:?}");
     assert_eq!(hints.last().map(String::as_str), Some("failed"));
     let (status, _) =
@@ -361,5 +374,49 @@ async fn api_clients_verify_a_face_through_the_mfa_challenge(backend: Backend) {
     let (status, body) = send(api.post(app.url("/api/v1/authentication/auth/")).json(&auth)).await;
     assert_eq!(status, 200, "{body}");
     assert!(body["token"].as_str().is_some_and(|t| !t.is_empty()), "{body}");
+    app.finish().await;
+}
+
+async fn an_administrator_enrols_and_clears_a_users_face(backend: Backend) {
+    if face_assets().is_none() {
+        return;
+    }
+    let Some(app) = TestApp::spawn(backend).await else { return };
+    let root = app.create_user("root", Role::Admin).await;
+    let dave = app.create_user("dave", Role::User).await;
+    let admin = app.signed_in("root").await;
+    enable_face(&app, &admin).await;
+    let dave_id = dave.id.to_string();
+    let as_admin = [("purpose", "admin_enrol"), ("user", dave_id.as_str())];
+
+    // Only an administrator may enrol someone else.
+    let user = app.signed_in("dave").await;
+    let root_id = root.id.to_string();
+    let (status, _) =
+        rpc(&app, &user, "start_face_attempt", &[("purpose", "admin_enrol"), ("user", &root_id)])
+            .await;
+    assert_eq!(status, 403);
+
+    let (status, body) = rpc(&app, &admin, "start_face_attempt", &as_admin).await;
+    assert_eq!(status, 200, "{body}");
+    let challenge = body["challenge"].as_str().unwrap().to_owned();
+    let hints = frames_via(&app, &admin, Via::Rpc, &challenge, &photo("obama.jpg")).await;
+    assert_eq!(hints.last().map(String::as_str), Some("enrolled"), "{hints:?}");
+    let (_, status_body) = rpc(&app, &admin, "get_face_status", &[("user", &dave_id)]).await;
+    assert_eq!(status_body["enrolled"], true, "{status_body}");
+    let (_, own) = rpc(&app, &user, "get_face_status", &[]).await;
+    assert_eq!(own["enrolled"], true, "{own}");
+
+    // The face is now one of dave's second factors.
+    let client = sign_in_to_step(&app, "dave").await;
+    let (_, choices) = rpc(&app, &client, "mfa_step_choices", &[]).await;
+    assert_eq!(choices, json!(["face"]));
+
+    let (status, body) = rpc(&app, &admin, "clear_user_face", &[("user", &dave_id)]).await;
+    assert_eq!(status, 200, "{body}");
+    let (_, status_body) = rpc(&app, &admin, "get_face_status", &[("user", &dave_id)]).await;
+    assert_eq!(status_body["enrolled"], false);
+    let (status, _) = rpc(&app, &admin, "clear_user_face", &[("user", &dave_id)]).await;
+    assert_eq!(status, 400, "nothing left to clear");
     app.finish().await;
 }
