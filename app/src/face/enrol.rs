@@ -108,12 +108,7 @@ pub fn FaceSection(offered: bool, enrolled: bool, changed: RwSignal<u32>) -> imp
             })}
         </div>
         <Show when=move || enrolling.get()>
-            <FaceEnrolDialog on_close=Callback::new(move |saved| {
-                enrolling.set(false);
-                if saved {
-                    changed.update(|c| *c += 1);
-                }
-            }) />
+            <FaceEnrolDialog on_close=enrol_closed(enrolling, changed) />
         </Show>
         <Show when=move || removing.get()>
             <ConfirmDialog title=t("Remove your face?") confirm_label=t("Remove")
@@ -127,6 +122,16 @@ pub fn FaceSection(offered: bool, enrolled: bool, changed: RwSignal<u32>) -> imp
         </Show>
     }
     .into_any()
+}
+
+/// Closes the enrolment dialog; a saved face reloads the state shown.
+fn enrol_closed(enrolling: RwSignal<bool>, changed: RwSignal<u32>) -> Callback<bool> {
+    Callback::new(move |saved| {
+        enrolling.set(false);
+        if saved {
+            changed.update(|c| *c += 1);
+        }
+    })
 }
 
 /// The face part of an administrator's user panel.
@@ -154,12 +159,7 @@ pub fn AdminFaceSection(user: Uuid, username: String) -> impl IntoView {
             </Transition>
             {move || clear.value().get().and_then(|r| r.err()).map(|e| view! { <Banner kind="error">{e.to_string()}</Banner> })}
             <Show when=move || enrolling.get()>
-                <FaceEnrolDialog user username=username.get_value() on_close=Callback::new(move |saved| {
-                    enrolling.set(false);
-                    if saved {
-                        changed.update(|c| *c += 1);
-                    }
-                }) />
+                <FaceEnrolDialog user username=username.get_value() on_close=enrol_closed(enrolling, changed) />
             </Show>
             <Show when=move || clearing.get()>
                 <ConfirmDialog title=tf("Clear the face of {username}?", &[("username", username.get_value().as_str())])

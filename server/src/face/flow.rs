@@ -178,15 +178,13 @@ impl Core {
         }
         let purpose = FacePurpose::parse(&row.purpose).ok_or_else(unknown_attempt)?;
         let user = users::find_by_id(&self.db, row.user_id).await?.ok_or_else(unknown_attempt)?;
+        let needed =
+            if purpose.enrols() { FaceRules::ENROL_FRAMES } else { FaceRules::LIVENESS_FRAMES };
         let answer = |hint, face, progress: i32| FaceFrame {
             hint,
             face,
             progress: u32::try_from(progress).unwrap_or(0),
-            needed: if purpose.enrols() {
-                FaceRules::ENROL_FRAMES
-            } else {
-                FaceRules::LIVENESS_FRAMES
-            },
+            needed,
         };
         match row.state.as_str() {
             "open" => {}
@@ -235,14 +233,16 @@ impl Core {
         memory.last = Some(Sample { landmarks: face.landmarks, embedding: embedding.to_bytes() });
         let threshold = self.security().await?.face_threshold as f32;
 
+        // Enrolment: the frames kept so far, all of the same person.
+        let mut samples: Vec<Embedding> =
+            memory.samples.iter().filter_map(|v| Embedding::from_bytes(v)).collect();
         let hint = if purpose.enrols() {
-            let so_far: Vec<Embedding> =
-                memory.samples.iter().filter_map(|v| Embedding::from_bytes(v)).collect();
-            if Embedding::mean(&so_far).is_some_and(|mean| mean.cosine(&embedding) < threshold) {
+            if Embedding::mean(&samples).is_some_and(|mean| mean.cosine(&embedding) < threshold) {
                 update.state = "failed";
                 FaceHint::OtherPerson
             } else {
                 memory.samples.push(embedding.to_bytes());
+                samples.push(embedding);
                 update.good_frames += 1;
                 update.first_good_at.get_or_insert(now.millis());
                 FaceHint::Hold
@@ -264,16 +264,12 @@ impl Core {
                 }
             }
         };
-        let needed =
-            if purpose.enrols() { FaceRules::ENROL_FRAMES } else { FaceRules::LIVENESS_FRAMES };
         let live = u32::try_from(update.good_frames).unwrap_or(0) >= needed
             && update
                 .first_good_at
                 .is_some_and(|at| now.millis() - at >= FaceRules::LIVENESS_SPAN_MS);
         let hint = match hint {
             FaceHint::Hold if live && purpose.enrols() => {
-                let samples: Vec<Embedding> =
-                    memory.samples.iter().filter_map(|v| Embedding::from_bytes(v)).collect();
                 let template = Embedding::mean(&samples)
                     .ok_or_else(|| crate::error::internal("no samples"))?;
                 update.state = "used";

@@ -25,6 +25,10 @@ impl Core {
     }
 }
 
+fn nothing_enrolled() -> AppError {
+    AppError::invalid("face", "No face is enrolled for this account.")
+}
+
 #[async_trait::async_trait]
 impl FacePort for Core {
     async fn face_status(
@@ -54,6 +58,7 @@ impl FacePort for Core {
         if session.stage != wanted {
             return Err(AppError::Unauthenticated);
         }
+        let actor = self.session_user(session).await?;
         let subject = match purpose {
             FacePurpose::AdminEnrol => {
                 let Some(id) = user else {
@@ -61,11 +66,10 @@ impl FacePort for Core {
                 };
                 self.face_subject(session, Some(id)).await?
             }
-            _ => self.session_user(session).await?,
+            _ => actor.clone(),
         };
         if purpose.enrols() {
             // The administrator's own confirmation guards another's factor.
-            let actor = self.session_user(session).await?;
             self.require_confirmed(session, &actor).await?;
         }
         self.start_face_attempt(client, Channel::Browser, session.session_id, &subject, purpose)
@@ -89,7 +93,7 @@ impl FacePort for Core {
         }
         let user = self.session_user(session).await?;
         if super::store::template(&self.db, user.id).await?.is_none() {
-            return Err(AppError::invalid("face", "No face is enrolled for this account."));
+            return Err(nothing_enrolled());
         }
         self.require_confirmed(session, &user).await?;
         self.delete_face(client, Channel::Browser, &user, false).await?;
@@ -104,7 +108,7 @@ impl FacePort for Core {
     ) -> Result<(), AppError> {
         let subject = self.face_subject(session, Some(user)).await?;
         if !self.delete_face(client, Channel::Browser, &subject, session.user.id != user).await? {
-            return Err(AppError::invalid("face", "No face is enrolled for this account."));
+            return Err(nothing_enrolled());
         }
         Ok(())
     }

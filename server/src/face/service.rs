@@ -114,28 +114,20 @@ impl FaceService {
             .await
             .map_err(|e| crate::error::internal(format!("the face model loader stopped: {e}")))?;
         let ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-        let outcome = match result {
+        let mut loaded = self.loaded.lock().map_err(|_| crate::error::internal("face lock"))?;
+        match result {
             Ok(models) => {
                 tracing::info!(load_ms = ms, dir = %self.dir.display(), "face models loaded");
-                Ok(Arc::new(models))
-            }
-            Err(err) => {
-                tracing::error!(error = %err, "face recognition is off: its models did not load");
-                Err(err)
-            }
-        };
-        let mut loaded = self.loaded.lock().map_err(|_| crate::error::internal("face lock"))?;
-        match outcome {
-            Ok(models) => {
+                let models = Arc::new(models);
                 *loaded = Loaded::Ready(models.clone(), ms);
                 Ok(models)
             }
-            Err(LoadError::Missing(path)) => {
-                *loaded = Loaded::Missing(path);
-                Err(unavailable())
-            }
-            Err(err @ LoadError::Invalid { .. }) => {
-                *loaded = Loaded::Failed(err.to_string());
+            Err(err) => {
+                tracing::error!(error = %err, "face recognition is off: its models did not load");
+                *loaded = match err {
+                    LoadError::Missing(path) => Loaded::Missing(path),
+                    err @ LoadError::Invalid { .. } => Loaded::Failed(err.to_string()),
+                };
                 Err(unavailable())
             }
         }
