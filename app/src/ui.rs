@@ -1,5 +1,5 @@
 //! Small building blocks shared by the pages: a labelled field with its error
-//! beside it, and a message banner.
+//! beside it, a message banner, and the pieces the tables share.
 
 use crate::i18n::t;
 use leptos::html;
@@ -69,6 +69,16 @@ pub fn Banner(#[prop(into)] kind: String, children: Children) -> impl IntoView {
     // Errors interrupt (alert); everything else is announced politely (status).
     let role = if kind == "error" { "alert" } else { "status" };
     view! { <div class=format!("banner banner-{kind}") role=role>{children()}</div> }
+}
+
+/// "Active" or "Disabled", as a coloured pill in a table row.
+#[component]
+pub fn ActivePill(active: bool) -> impl IntoView {
+    view! {
+        <span class=if active { "pill pill-ok" } else { "pill pill-off" }>
+            {if active { t("Active") } else { t("Disabled") }}
+        </span>
+    }
 }
 
 /// The value of an input, or empty when the element is not mounted.

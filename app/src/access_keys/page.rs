@@ -7,7 +7,7 @@ use super::model::{
 use crate::common::{AppError, Timestamp};
 use crate::i18n::{t, tf};
 use crate::mfa::confirm::use_confirm;
-use crate::ui::{Banner, ConfirmDialog, CopyButton};
+use crate::ui::{ActivePill, Banner, ConfirmDialog, CopyButton};
 use leptos::html;
 use leptos::prelude::*;
 
@@ -122,7 +122,7 @@ fn KeyTable(
                             <tr data-key-id=id.to_string()>
                                 <td class="fingerprint"><code>{id.to_string()}</code></td>
                                 <td><span aria-label=t("hidden")>"••••••••"</span></td>
-                                <td><span class=if active { "pill pill-ok" } else { "pill pill-off" }>{if active { t("Active") } else { t("Disabled") }}</span></td>
+                                <td><ActivePill active=active /></td>
                                 <td class="small">{k.ip_group.join(", ")}</td>
                                 <td>{k.date_created.display_short()}</td>
                                 <td>{Timestamp::display_short_or(k.date_last_used, t("Never"))}</td>

@@ -6,7 +6,7 @@ use super::api::{list_accounts, DeleteAccount, SaveAccount};
 use super::model::{AccountInput, AccountRecord, AssetRecord};
 use crate::common::AppError;
 use crate::i18n::{t, tf};
-use crate::ui::{input_value, Banner, ConfirmDialog, TextField};
+use crate::ui::{input_value, ActivePill, Banner, ConfirmDialog, TextField};
 use leptos::html;
 use leptos::prelude::*;
 
@@ -71,8 +71,7 @@ pub fn AccountsPanel(asset: AssetRecord, on_close: Callback<()>) -> impl IntoVie
                                                     <td><code>{a.username.clone()}</code></td>
                                                     <td>{if a.has_secret { t("Set") } else { t("Not set") }}</td>
                                                     <td>{yes_no(a.privileged)}</td>
-                                                    <td><span class=if a.is_active { "pill pill-ok" } else { "pill pill-off" }>
-                                                        {if a.is_active { t("Active") } else { t("Disabled") }}</span></td>
+                                                    <td><ActivePill active=a.is_active /></td>
                                                     <td class="row-actions">
                                                         <button type="button" class="btn btn-small" aria-label=tf("Edit account {account}", &name)
                                                             on:click=move |_| panel.set(Panel::Edit(Box::new(for_edit.clone())))>{t("Edit")}</button>

@@ -7,7 +7,7 @@ use super::api::{list_assets, DeleteAsset, SaveAsset};
 use super::model::{AssetInput, AssetRecord, PlatformKind, Protocol, PLATFORMS, PROTOCOLS};
 use crate::common::AppError;
 use crate::i18n::{t, tf};
-use crate::ui::{input_value, Banner, ConfirmDialog, TextField};
+use crate::ui::{input_value, ActivePill, Banner, ConfirmDialog, TextField};
 use leptos::html;
 use leptos::prelude::*;
 
@@ -119,8 +119,7 @@ fn AssetsTab() -> impl IntoView {
                                                 <td><code>{a.address.clone()}</code></td>
                                                 <td>{a.platform.clone()}</td>
                                                 <td class="small">{protocols}</td>
-                                                <td><span class=if a.is_active { "pill pill-ok" } else { "pill pill-off" }>
-                                                    {if a.is_active { t("Active") } else { t("Disabled") }}</span></td>
+                                                <td><ActivePill active=a.is_active /></td>
                                                 <td class="row-actions">
                                                     <button type="button" class="btn btn-small" aria-label=tf("Edit {asset}", &name)
                                                         on:click=move |_| panel.set(Panel::Edit(Box::new(for_edit.clone())))>{t("Edit")}</button>

@@ -9,7 +9,7 @@ use super::model::{
 };
 use crate::common::{AppError, FieldErrors, Timestamp};
 use crate::i18n::{n_, t, tf};
-use crate::ui::{input_value, Banner, ConfirmDialog, TextField};
+use crate::ui::{input_value, ActivePill, Banner, ConfirmDialog, TextField};
 use crate::users::api::list_users;
 use crate::users::model::{UserQuery, UserRecord};
 use leptos::html;
@@ -157,8 +157,7 @@ fn PermissionTable(
                                 <td class="small">{protocols}</td>
                                 <td class="small">{actions}</td>
                                 <td class="small">{valid}</td>
-                                <td><span class=if p.is_active { "pill pill-ok" } else { "pill pill-off" }>
-                                    {if p.is_active { t("Active") } else { t("Disabled") }}</span></td>
+                                <td><ActivePill active=p.is_active /></td>
                                 <td class="row-actions">
                                     <button type="button" class="btn btn-small" aria-label=tf("Edit the permission {name}", &name)
                                         on:click=move |_| panel.set(Panel::Edit(Box::new(for_edit.clone())))>{t("Edit")}</button>

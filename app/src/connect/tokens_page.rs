@@ -6,7 +6,7 @@ use super::clock::{format_left, left_after, use_clock};
 use super::dialog::method_label;
 use super::model::TokenRecord;
 use crate::i18n::{t, tf};
-use crate::ui::{Banner, ConfirmDialog};
+use crate::ui::{ActivePill, Banner, ConfirmDialog};
 use leptos::prelude::*;
 
 #[component]
@@ -158,7 +158,7 @@ fn TokenRow(
                 }}
             </td>
             <td data-testid="token-active">
-                <span class=if active { "pill pill-ok" } else { "pill pill-off" }>{if active { t("Active") } else { t("Disabled") }}</span>
+                <ActivePill active=active />
             </td>
             <td class="row-actions">
                 <button type="button" class="btn btn-small btn-danger"

@@ -5,7 +5,7 @@ use super::model::{GeneratedKind, KeyOption, NewSshKey, SshKeyPatch, SshKeyRecor
 use crate::common::{AppError, Timestamp};
 use crate::i18n::{t, tf};
 use crate::mfa::confirm::use_confirm;
-use crate::ui::{download_text, input_value, Banner, ConfirmDialog, TextField};
+use crate::ui::{download_text, input_value, ActivePill, Banner, ConfirmDialog, TextField};
 use leptos::html;
 use leptos::prelude::*;
 
@@ -160,7 +160,7 @@ fn KeyTable(
                                     <code data-testid="fingerprint">{k.fingerprint.clone()}</code>
                                     <div class="muted small"><code>{k.fingerprint_md5.clone()}</code></div>
                                 </td>
-                                <td><span class=if active { "pill pill-ok" } else { "pill pill-off" }>{if active { t("Active") } else { t("Disabled") }}</span></td>
+                                <td><ActivePill active=active /></td>
                                 <td>{k.date_created.display_short()}</td>
                                 <td>{Timestamp::display_short_or(k.date_last_used, t("Never"))}</td>
                                 <td class="actions">

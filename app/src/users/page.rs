@@ -5,7 +5,7 @@ use super::model::{NewUser, UserEdit, UserQuery, UserRecord};
 use crate::auth::Role;
 use crate::common::{AppError, Timestamp};
 use crate::i18n::{t, tf};
-use crate::ui::{input_value, Banner, ConfirmDialog, Pager, TextField};
+use crate::ui::{input_value, ActivePill, Banner, ConfirmDialog, Pager, TextField};
 use leptos::html;
 use leptos::prelude::*;
 
@@ -127,8 +127,7 @@ pub fn UsersPage() -> impl IntoView {
                                                     <td translate="no">{u.name.clone()}</td>
                                                     <td translate="no">{u.email.clone()}</td>
                                                     <td>{t(u.role.label())}</td>
-                                                    <td><span class=if u.is_active { "pill pill-ok" } else { "pill pill-off" }>
-                                                        {if u.is_active { t("Active") } else { t("Disabled") }}</span></td>
+                                                    <td><ActivePill active=u.is_active /></td>
                                                     <td>{u.last_login.map(Timestamp::display_short).unwrap_or_else(|| t("Never").into())}</td>
                                                     <td class="row-actions">
                                                         <button class="btn btn-small" on:click=move |_| panel.set(Panel::Edit(Box::new(edit_user.clone())))

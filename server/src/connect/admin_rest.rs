@@ -136,12 +136,9 @@ pub struct AccountQuery {
     pub search: String,
     #[serde(default)]
     pub offset: u64,
-    #[serde(default = "twenty")]
+    /// 1 to 200; 20 when not given.
+    #[serde(default = "super::rest::default_limit")]
     pub limit: u64,
-}
-
-fn twenty() -> u64 {
-    20
 }
 
 /// Accounts on assets; secrets are never shown, `has_secret` says whether

@@ -60,7 +60,7 @@ pub struct ListQuery {
     pub limit: u64,
 }
 
-fn default_limit() -> u64 {
+pub(super) fn default_limit() -> u64 {
     20
 }
 
